@@ -1,0 +1,32 @@
+# `make setup` builds .venv with everything the project needs; `make test` runs the suite.
+# Both are idempotent: a second run only checks stamps.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test examples bench data
+
+setup: $(STAMP) data
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's Fashion-MNIST package, when it is missing and apt is usable.
+data:
+	@if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -q dataset-fashion-mnist || (apt-get update -q && apt-get install -y -q dataset-fashion-mnist)); \
+	fi
+
+test: setup
+	$(PY) -m pytest -q
+
+examples: setup
+	$(PY) examples/tensors.py
+	$(PY) examples/autograd.py
+
+bench: setup
+	$(PY) benchmarks/bench_overhead.py

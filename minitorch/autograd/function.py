@@ -1,0 +1,155 @@
+"""Function: one differentiable op, its forward and backward side by side.
+
+A subclass defines
+    forward(ctx, *inputs)   numpy arrays (and plain values) in, one numpy array out
+    backward(ctx, grad)     the gradient of the output in, one gradient per input out
+and is called as `Op.apply(*tensors_or_values)`. The `ctx` *is* the graph node: the
+object a tensor's `.grad_fn` points at, named as torch names it (`node_name`).
+
+`apply` does the bookkeeping every op shares, so each op stays a few lines: it unwraps
+tensors, runs forward, and, when a gradient is needed, links the node to its inputs'
+nodes (`next_functions`, torch's order) and remembers their shapes and dtypes. The engine
+then sums broadcast gradients back to each input's shape and casts them to its dtype.
+"""
+import numpy as np
+
+from .grad_mode import _State
+
+Tensor = None  # set by minitorch.tensor once the class exists (it imports this module)
+_NO_EDGE = (None, 0)
+
+
+class Function:
+    node_name = "Function"
+    next_functions = ()
+    saved = ()
+    retained = None  # a non-leaf tensor whose .grad is kept (retain_grad)
+    _watch = ()      # (tensor, version) pairs whose version must not change before backward
+
+    # ---- what ops call on ctx -----------------------------------------------------------
+    def save_for_backward(self, *arrays):
+        """Keep arrays for backward; an in-place change to them before backward is an error."""
+        self.saved = arrays
+
+    def name(self):
+        return self.node_name
+
+    def __repr__(self):
+        return f"<{self.node_name} object at {hex(id(self))}>"
+
+    # ---- the shared bookkeeping -----------------------------------------------------------
+    is_view = False  # True for ops whose output shares the input's memory (view, slicing...)
+
+    @classmethod
+    def apply(cls, *args, **options):
+        """Run the op on tensors: positional args are operands, keywords are options."""
+        ctx = cls()
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        try:
+            out = cls.forward(ctx, *arrays, **options)
+        except ValueError as e:
+            if "broadcast" in str(e):
+                raise_broadcast_error(*[np.shape(a) for a in arrays[:2]])
+            raise
+        extra = ()
+        if type(out) is tuple:  # (differentiable output, non-differentiable extras...)
+            out, *extra = out
+        result = Tensor._make(out)
+        if ctx.is_view:
+            result._become_view_of(args[0], lambda arr: cls.forward(cls(), arr, **options))
+        if _State.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    ctx._link(args, result)
+                    break
+        if extra:
+            return (result, *(Tensor._make(e) for e in extra))
+        return result
+
+    def _link(self, args, result):
+        """Make this node result's grad_fn, pointing at the inputs' nodes."""
+        edges, meta = [], []
+        for a in args:
+            if isinstance(a, Tensor):
+                if a._requires_grad:
+                    edges.append((a.grad_fn or a._node or a._grad_node(), 0))
+                else:
+                    edges.append(_NO_EDGE)
+                meta.append((a._data.shape, a._data.dtype))
+            else:
+                edges.append(_NO_EDGE)
+                meta.append(None)
+        self.next_functions = tuple(edges)
+        self._meta = meta
+        if self.saved:  # remember the versions the saved arrays' tensors must still have
+            watch = []
+            for arr in self.saved:
+                for t in (*args, result):
+                    if isinstance(t, Tensor) and t._data is arr:
+                        watch.append((t, t._vc[0]))
+                        break
+            self._watch = watch
+        result.grad_fn = self
+        result._requires_grad = True
+
+    def _check_saved(self):
+        if self.saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        for t, version in self._watch:
+            if t._vc[0] != version:
+                out_of = f", which is output 0 of {t.grad_fn.node_name}," if t.grad_fn else ""
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: [{_type_name(t)} {list(t.shape)}]{out_of} is at "
+                    f"version {t._vc[0]}; expected version {version} instead. Hint: enable anomaly "
+                    "detection to find the operation that failed to compute its gradient, with "
+                    "torch.autograd.set_detect_anomaly(True).")
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+def _type_name(t):
+    return "torch." + _TYPE_NAMES[t.dtype.name]
+
+
+class AccumulateGrad:
+    """The node of a leaf tensor: adds the gradient that reaches it into `variable.grad`."""
+
+    node_name = "AccumulateGrad"
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"  # torch's own name for this C++ node
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def raise_broadcast_error(a, b):
+    """Raise torch's error for two shapes that do not broadcast together."""
+    for i in range(1, min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+            raise RuntimeError(f"The size of tensor a ({a[-i]}) must match the size of tensor b "
+                               f"({b[-i]}) at non-singleton dimension {max(len(a), len(b)) - i}")
+    raise RuntimeError(f"shapes {list(a)} and {list(b)} cannot be broadcast together")
+
+
+def unbroadcast(grad, shape):
+    """Sum a broadcast gradient back down to `shape` (the reverse of broadcasting)."""
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape) if extra else grad

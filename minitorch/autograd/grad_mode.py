@@ -1,0 +1,58 @@
+"""Whether operations record a graph: no_grad, enable_grad, set_grad_enabled."""
+import functools
+
+
+class _State:
+    enabled = True
+
+
+def is_grad_enabled():
+    return _State.enabled
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off: as a call, a context manager or a decorator."""
+
+    def __init__(self, mode=True):
+        self.prev = _State.enabled
+        self.mode = bool(mode)
+        _State.enabled = self.mode
+
+    def __enter__(self):
+        _State.enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _State.enabled = self.prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__(self.mode):
+                return fn(*args, **kwargs)
+        _State.enabled = self.prev  # used as a decorator: the mode applies inside fn only
+        return wrapper
+
+
+class no_grad(set_grad_enabled):
+    """Context manager / decorator: operations inside record no graph."""
+
+    def __init__(self):
+        self.prev = _State.enabled
+        self.mode = False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class enable_grad(no_grad):
+    """Context manager / decorator: record the graph even inside no_grad."""
+
+    def __init__(self):
+        self.prev = _State.enabled
+        self.mode = True

@@ -1,0 +1,105 @@
+"""dtypes (minitorch.float32, ...) and torch's type-promotion rules."""
+import builtins
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type; wraps the numpy dtype that stores it."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name, np_type):
+        self.name = name
+        self.np = np.dtype(np_type)
+        self.is_floating_point = self.np.kind == "f"
+        self.is_signed = self.np.kind in "fi"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return f"minitorch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16)
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = dtype("int16", np.int16)
+int32 = dtype("int32", np.int32)
+int64 = dtype("int64", np.int64)
+bool = dtype("bool", np.bool_)
+
+ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+_FROM_NP = {d.np: d for d in ALL}
+
+
+def _by_name(name):
+    return globals()[name]
+
+
+def get_default_dtype():
+    return float32
+
+
+def from_np(np_dtype):
+    """The minitorch dtype stored as this numpy dtype."""
+    try:
+        return _FROM_NP[np_dtype]
+    except KeyError:
+        raise TypeError(f"minitorch has no dtype for numpy's {np_dtype}") from None
+
+
+def to_np(d):
+    """numpy dtype for a minitorch dtype, a Python type (float, int, bool) or a numpy dtype."""
+    if isinstance(d, dtype):
+        return d.np
+    if d is builtins.float:
+        return float32.np
+    if d is builtins.int:
+        return int64.np
+    if d is builtins.bool:
+        return bool.np
+    return from_np(np.dtype(d)).np
+
+
+# ---- promotion ---------------------------------------------------------------------------
+# torch promotes by category (bool < integer < floating) and priority: tensors with
+# dimensions decide first, then 0-d tensors, then Python numbers. A lower-priority operand
+# only matters when its category is higher than everything above it; Python numbers then
+# give the default type of their category (float -> float32, int -> int64).
+
+def _category(np_dtype):
+    return 0 if np_dtype.kind == "b" else 2 if np_dtype.kind == "f" else 1
+
+
+_SCALAR_DEFAULT = {builtins.bool: np.dtype(np.bool_), builtins.int: np.dtype(np.int64),
+                   builtins.float: np.dtype(np.float32)}
+
+
+def result_type(*operands):
+    """numpy dtype of torch's result for operands that are arrays (dim or 0-d) or numbers."""
+    levels = [None, None, None]  # promoted dtype of: dimensioned arrays, 0-d arrays, numbers
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            level, dt = (0 if x.ndim else 1), x.dtype
+        elif isinstance(x, np.generic):
+            level, dt = 1, x.dtype
+        else:
+            level = 2
+            dt = _SCALAR_DEFAULT[builtins.bool if isinstance(x, builtins.bool)
+                                 else builtins.int if isinstance(x, (builtins.int, np.integer))
+                                 else builtins.float]
+        if levels[level] is None:
+            levels[level] = dt
+        elif level < 2:
+            levels[level] = np.promote_types(levels[level], dt)
+        elif _category(dt) > _category(levels[2]):
+            levels[2] = dt
+    top = max(_category(dt) for dt in levels if dt is not None)
+    for dt in levels:
+        if dt is not None and _category(dt) == top:
+            return dt

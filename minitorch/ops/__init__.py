@@ -1,0 +1,1 @@
+"""Every differentiable op, one module per family; `methods` attaches them to Tensor."""

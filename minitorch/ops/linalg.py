@@ -1,0 +1,158 @@
+"""Matrix products: matmul (and its 1-D, 2-D and batched cases), mm, bmm, addmm, dot, mv.
+
+All run on numpy's matmul, i.e. BLAS. The backward of C = A @ B is
+dA = dC @ B^T and dB = A^T @ dC; batch dims that were broadcast are summed back by the
+engine.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+def _swap(x):
+    return np.swapaxes(x, -1, -2)
+
+
+class Matmul(Function):
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, name="MmBackward0"):
+        ctx.node_name = name
+        ctx.save_for_backward(a, b)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        # treat a 1-D operand as a matrix of one row (a) or one column (b)
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g = np.expand_dims(grad, -2) if a.ndim == 1 else grad
+        g = np.expand_dims(g, -1) if b.ndim == 1 else g
+        grad_a = g @ _swap(b2)
+        grad_b = _swap(a2) @ g
+        if a.ndim == 1:
+            grad_a = grad_a[..., 0, :]
+        if b.ndim == 1:
+            grad_b = grad_b[..., 0]
+        return grad_a, grad_b
+
+
+class Addmm(Function):
+    """beta * input + alpha * (mat1 @ mat2): Linear's whole forward in one node."""
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, input, mat1, mat2, beta=1, alpha=1):
+        ctx.save_for_backward(mat1, mat2)
+        ctx.beta, ctx.alpha = beta, alpha
+        out = mat1 @ mat2
+        if alpha != 1:
+            out *= alpha
+        out += input if beta == 1 else beta * input
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        mat1, mat2 = ctx.saved
+        g = grad if ctx.alpha == 1 else grad * ctx.alpha
+        return (grad if ctx.beta == 1 else grad * ctx.beta), g @ mat2.T, mat1.T @ g
+
+
+def _shape_str(shape):
+    return "x".join(map(str, shape))
+
+
+def _check_float_pair(a, b, op):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_type(a)} != {_type(b)}")
+
+
+def _type(t):
+    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int"}.get(
+        t.dtype.name, t.dtype.name)
+
+
+def matmul(input, other):
+    """torch.matmul: dot, matrix-vector, matrix-matrix or batched, by the operands' dims."""
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D")
+    _check_float_pair(input, other, "matmul")
+    if a.ndim == 1 and b.ndim == 1:
+        if a.shape[0] != b.shape[0]:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
+                               f"[{b.shape[0]}] to have the same number of elements, but got "
+                               f"{a.shape[0]} and {b.shape[0]} elements respectively")
+        return Matmul.apply(input, other, name="DotBackward0")
+    if a.ndim == 2 and b.ndim == 1:
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
+                               f"vec ({b.shape[0]})")
+        return Matmul.apply(input, other, name="MvBackward0")
+    k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        rows = int(np.prod(a.shape[:-1]))
+        mat2 = (b.shape[0], 1) if b.ndim == 1 else b.shape[-2:]
+        if b.ndim <= 2:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({rows}x{k_a} and {_shape_str(mat2)})")
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{int(np.prod(b.shape[:-2]))}, {k_a}] but got: "
+                           f"[{int(np.prod(b.shape[:-2]))}, {k_b}].")
+    if a.ndim == 2 and b.ndim == 2:
+        return Matmul.apply(input, other)
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        from ..autograd.function import raise_broadcast_error
+        raise_broadcast_error(a.shape[:-2], b.shape[:-2])
+    return Matmul.apply(input, other, name="UnsafeViewBackward0" if b.ndim <= 2 else "BmmBackward0")
+
+
+def mm(input, mat2):
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if input.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({_shape_str(input.shape)} and {_shape_str(mat2.shape)})")
+    _check_float_pair(input, mat2, "mm")
+    return Matmul.apply(input, mat2)
+
+
+def bmm(input, mat2):
+    if input.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError(f"batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{input.shape[0]}, {input.shape[2]}] but got: "
+                           f"[{mat2.shape[0]}, {mat2.shape[1]}].")
+    _check_float_pair(input, mat2, "bmm")
+    return Matmul.apply(input, mat2, name="BmmBackward0")
+
+
+def dot(input, other):
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    return matmul(input, other)
+
+
+def mv(input, vec):
+    return matmul(input, vec)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    if mat1.ndim != 2 or mat2.ndim != 2 or mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({_shape_str(mat1.shape)} and {_shape_str(mat2.shape)})")
+    if not isinstance(input, Tensor):
+        input = Tensor._make(np.asarray(input, dtype=mat1._data.dtype))
+    return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)

@@ -1,0 +1,292 @@
+"""Reductions: sum, mean, var, std, max/min (with and without dim), amax/amin, logsumexp,
+argmax/argmin.
+
+Backward of a reduction broadcasts the output's gradient back over the reduced axes
+(`_expand`); keepdim only changes whether those axes are still there.
+"""
+import collections
+
+import numpy as np
+
+from .. import dtypes
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+def _axes(input, dim):
+    """Normalised reduction axes: None (all) or a tuple of non-negative dims."""
+    if dim is None:
+        return None
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    if len(dims) == 0:
+        return None
+    axes = tuple(input._dim(d) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return axes
+
+
+def _expand(grad, shape, axes, keepdim):
+    """The output gradient broadcast back to the input's shape."""
+    if not keepdim and axes is not None:
+        grad = np.expand_dims(grad, axes)
+    return np.broadcast_to(grad, shape)
+
+
+class Sum(Function):
+    node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes=None, keepdim=False, dtype=None):
+        if axes is not None:
+            ctx.node_name = "SumBackward1"
+        ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
+        return np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand(grad, ctx.shape, ctx.axes, ctx.keepdim)
+
+
+class Mean(Function):
+    node_name = "MeanBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes=None, keepdim=False):
+        if axes is not None:
+            ctx.node_name = "MeanBackward1"
+        ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
+        out = np.mean(a, axis=axes, keepdims=keepdim)
+        ctx.count = a.size // max(out.size, 1) if a.size else 0
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand(grad / ctx.count, ctx.shape, ctx.axes, ctx.keepdim)
+
+
+class Var(Function):
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes=None, correction=1, keepdim=False):
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        n = a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
+        ctx.dof = n - correction
+        ctx.centered = a - a.mean(axis=axes, keepdims=True)
+        out = (ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved
+        g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
+        return g * (2 / ctx.dof) * ctx.centered
+
+
+class Std(Function):
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes=None, correction=1, keepdim=False):
+        ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, a.shape
+        n = a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
+        ctx.dof = n - correction
+        ctx.centered = a - a.mean(axis=axes, keepdims=True)
+        out = np.sqrt((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof)
+        out = out.astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved
+        g = _expand(grad / out, ctx.shape, ctx.axes, ctx.keepdim)
+        return g * ctx.centered / ctx.dof
+
+
+class Amax(Function):
+    """max/min over dims, value only; the gradient is shared evenly among tied maxima."""
+    node_name = "AmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes=None, keepdim=False, name="AmaxBackward0", reduce=np.max):
+        ctx.node_name = name
+        out = reduce(a, axis=axes, keepdims=keepdim)
+        ctx.save_for_backward(a, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        hit = a == _expand(out, a.shape, ctx.axes, ctx.keepdim)
+        count = hit.sum(axis=ctx.axes, keepdims=True)
+        return hit * _expand(grad, a.shape, ctx.axes, ctx.keepdim) / count
+
+
+class MaxDim(Function):
+    """max/min along one dim: (values, indices); the gradient goes to the index returned."""
+    node_name = "MaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=0, keepdim=False, name="MaxBackward0", arg=np.argmax):
+        ctx.node_name = name
+        idx = np.expand_dims(arg(a, axis=dim), dim)
+        values = np.take_along_axis(a, idx, axis=dim)
+        ctx.shape, ctx.dim, ctx.idx = a.shape, dim, idx
+        if not keepdim:
+            values, idx = values.squeeze(dim), idx.squeeze(dim)
+        return values, idx.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.put_along_axis(out, ctx.idx, grad.reshape(ctx.idx.shape), axis=ctx.dim)
+        return out
+
+
+class Logsumexp(Function):
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, axes=None, keepdim=False):
+        m = np.max(a, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: no shift
+        out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(a, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        return _expand(grad, a.shape, ctx.axes, ctx.keepdim) * np.exp(a - out)
+
+
+# ---- the functions users call ------------------------------------------------------------
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        dtype = np.int64  # torch sums integers and bools as int64
+    return Sum.apply(input, axes=_axes(input, dim), keepdim=keepdim, dtype=dtype)
+
+
+def _need_float(input, op):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: "
+                           f"{input.dtype.name.capitalize().replace('Int64', 'Long')}")
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    _need_float(input, "mean")
+    return Mean.apply(input, axes=_axes(input, dim), keepdim=keepdim)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(unbiased) form
+        dim, unbiased = None, dim
+    return Var.apply(input, axes=_axes(input, dim), correction=_correction(unbiased, correction),
+                     keepdim=keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return Std.apply(input, axes=_axes(input, dim), correction=_correction(unbiased, correction),
+                     keepdim=keepdim)
+
+
+def _empty_check(input, op, dim=None):
+    if input._data.size == 0 and (dim is None or input._data.shape[dim] == 0):
+        raise IndexError(f"{op}(): Expected reduction dim {'' if dim is None else f'{dim} '}to "
+                         f"have non-zero size.")
+
+
+class return_types:
+    """torch.return_types: the named tuples of max/min with a dim."""
+
+    class max(collections.namedtuple("max", ["values", "indices"])):
+        def __repr__(self):
+            return f"minitorch.return_types.max(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    class min(collections.namedtuple("min", ["values", "indices"])):
+        def __repr__(self):
+            return f"minitorch.return_types.min(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    """max of all elements, max(dim) -> (values, indices), or max(a, b) elementwise."""
+    if isinstance(dim, Tensor):
+        from .elementwise import maximum
+        return maximum(input, dim)
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        return Amax.apply(input, name="MaxBackward1", reduce=np.max)
+    d = input._dim(dim)
+    _empty_check(input, "max", d)
+    return return_types.max(*MaxDim.apply(input, dim=d, keepdim=keepdim))
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    if isinstance(dim, Tensor):
+        from .elementwise import minimum
+        return minimum(input, dim)
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError("min(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        return Amax.apply(input, name="MinBackward1", reduce=np.min)
+    d = input._dim(dim)
+    _empty_check(input, "min", d)
+    return return_types.min(*MaxDim.apply(input, dim=d, keepdim=keepdim, name="MinBackward0",
+                                          arg=np.argmin))
+
+
+def amax(input, dim=(), keepdim=False):
+    return Amax.apply(input, axes=_axes(input, dim), keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    return Amax.apply(input, axes=_axes(input, dim), keepdim=keepdim, name="AminBackward0",
+                      reduce=np.min)
+
+
+def argmax(input, dim=None, keepdim=False):
+    if dim is None:
+        return Tensor._make(np.asarray(np.argmax(input._data), dtype=np.int64))
+    return Tensor._make(np.argmax(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
+
+
+def argmin(input, dim=None, keepdim=False):
+    if dim is None:
+        return Tensor._make(np.asarray(np.argmin(input._data), dtype=np.int64))
+    return Tensor._make(np.argmin(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
+
+
+def logsumexp(input, dim, keepdim=False):
+    if input._data.dtype.kind != "f":
+        input = input.to(dtypes.float32)
+    return Logsumexp.apply(input, axes=_axes(input, dim), keepdim=keepdim)
+
+
+def all(input, dim=None, keepdim=False):
+    return Tensor._make(np.all(input._data, axis=_axes(input, dim), keepdims=keepdim))
+
+
+def any(input, dim=None, keepdim=False):
+    return Tensor._make(np.any(input._data, axis=_axes(input, dim), keepdims=keepdim))

@@ -1,0 +1,552 @@
+"""Shape ops: views (view, reshape, permute, transpose, expand, squeeze, unsqueeze, slicing),
+copies (clone, contiguous, cat, stack), pieces (split, chunk, unbind), indexing and the
+nodes in-place writes through views need (CopySlices, AsStrided).
+
+A view's forward returns a numpy view of its input (`is_view = True`): the output shares
+memory and version counter with the input. Backward of a view puts the gradient back in
+the input's shape.
+"""
+import numpy as np
+
+from .. import dtypes
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+# ---- views ---------------------------------------------------------------------------
+
+class View(Function):
+    node_name = "ViewBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape=()):
+        ctx.shape = a.shape
+        out = a.view()
+        try:
+            out.shape = shape  # numpy refuses exactly when a copy would be needed
+        except AttributeError:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.") from None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class ReshapeCopy(Function):
+    """reshape of a layout no view can express: a copy, as torch makes."""
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape=()):
+        ctx.shape = a.shape
+        return np.reshape(a, shape).copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class Permute(Function):
+    node_name = "PermuteBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dims=(), name="PermuteBackward0"):
+        ctx.node_name, ctx.dims = name, dims
+        return a.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(np.argsort(ctx.dims))
+
+
+class Expand(Function):
+    node_name = "ExpandBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape=()):
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad  # the engine sums it back to the input's shape
+
+
+class Squeeze(Function):
+    node_name = "SqueezeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, axes=None, name="SqueezeBackward0"):
+        ctx.node_name, ctx.shape = name, a.shape
+        return np.squeeze(a, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class Unsqueeze(Function):
+    node_name = "UnsqueezeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim=0):
+        ctx.dim = dim
+        return np.expand_dims(a, dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.squeeze(grad, axis=ctx.dim)
+
+
+class Slice(Function):
+    """Basic indexing (ints, slices, None, ...): a view; also narrow/split/chunk/unbind pieces."""
+    node_name = "SliceBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, index=(), name="SliceBackward0"):
+        ctx.node_name, ctx.index, ctx.shape = name, index, a.shape
+        return a[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        out[ctx.index] = grad
+        return out
+
+
+class Index(Function):
+    """Advanced indexing (index tensors, bool masks): a copy; repeated indices add up."""
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, index=()):
+        ctx.index, ctx.shape = index, a.shape
+        return a[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.add.at(out, ctx.index, grad)
+        return out
+
+
+class AsStrided(Function):
+    """A view re-derived from its base after an in-place write through it."""
+    node_name = "AsStridedBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, base, view_fn=None):
+        ctx.view_fn, ctx.shape = view_fn, base.shape
+        return view_fn(base)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        ctx.view_fn(out)[...] = grad
+        return out
+
+
+class CopySlices(Function):
+    """The base after an in-place write into one of its views: base with the region replaced."""
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, region, view_fn=None):
+        ctx.view_fn = view_fn
+        out = base.copy()
+        view_fn(out)[...] = region
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_base = grad.copy()
+        grad_region = ctx.view_fn(grad_base).copy()
+        ctx.view_fn(grad_base)[...] = 0
+        return grad_base, grad_region
+
+
+class IndexPut(Function):
+    """out-of-place `a[index] = values` for advanced indices (masks, index tensors)."""
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, a, values, index=()):
+        ctx.index = index
+        out = a.copy()
+        out[index] = values
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_a = grad.copy()
+        grad_a[ctx.index] = 0
+        return grad_a, grad[ctx.index]
+
+
+# ---- copies ---------------------------------------------------------------------------
+
+class Copy(Function):
+    """x.copy_(src) / x.fill_(v) on a tensor in a graph: the new values come from src."""
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, old, src, name="CopyBackwards"):
+        ctx.node_name = name
+        return np.array(np.broadcast_to(src, old.shape), dtype=old.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), grad
+
+
+class Clone(Function):
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.array(a, copy=True, order="C")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class Cat(Function):
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.split(grad, ctx.bounds, axis=ctx.dim))
+
+
+class Stack(Function):
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.moveaxis(grad, ctx.dim, 0))
+
+
+# ---- the functions users call ------------------------------------------------------------
+
+def _shape_arg(shape):
+    """Accept shape as varargs or as one tuple/list/Size."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def _infer_shape(input, shape):
+    """Resolve one -1 in shape; torch's error when the element count can't match."""
+    numel = input._data.size
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = int(np.prod([s for s in shape if s != -1]))
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def view(input, *shape):
+    if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, type)):
+        raise RuntimeError("minitorch does not support view(dtype)")
+    return View.apply(input, shape=_infer_shape(input, _shape_arg(shape)))
+
+
+def reshape(input, *shape):
+    shape = _infer_shape(input, _shape_arg(shape))
+    try:
+        return View.apply(input, shape=shape)
+    except RuntimeError:
+        return ReshapeCopy.apply(input, shape=shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.ndim == 0:
+        return reshape(input, 1)
+    s, e = input._dim(start_dim), input._dim(end_dim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = input.shape
+    return reshape(input, shape[:s] + (-1,) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    d = input._dim(dim)
+    shape = input.shape
+    return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
+
+
+def permute(input, *dims):
+    dims = _shape_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(input._dim(d) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims=dims)
+
+
+def transpose(input, dim0, dim1):
+    d0, d1 = input._dim(dim0), input._dim(dim1)
+    dims = list(range(input.ndim))
+    dims[d0], dims[d1] = d1, d0
+    return Permute.apply(input, dims=tuple(dims), name="TransposeBackward0")
+
+
+swapaxes = transpose
+
+
+def t(input):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return Permute.apply(input, dims=tuple(range(input.ndim))[::-1], name="TBackward0")
+
+
+def expand(input, *sizes):
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): "
+                           f"the number of sizes provided ({len(sizes)}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({input.ndim})")
+    lead = len(sizes) - input.ndim
+    shape = list(sizes)
+    for i, n in enumerate(input.shape):
+        want = sizes[lead + i]
+        if want == -1:
+            shape[lead + i] = n
+        elif n != want and n != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing "
+                               f"size ({n}) at non-singleton dimension {lead + i}.  Target sizes: "
+                               f"{list(sizes)}.  Tensor sizes: {list(input.shape)}")
+    return Expand.apply(input, shape=tuple(shape))
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        return Squeeze.apply(input)
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(d for d in (input._dim(d) for d in dims) if input.shape[d] == 1)
+    return Squeeze.apply(input, axes=axes,
+                         name="SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2")
+
+
+def unsqueeze(input, dim):
+    return Unsqueeze.apply(input, dim=input._dim(dim, input.ndim + 1))
+
+
+def clone(input, *, memory_format=None):
+    return Clone.apply(input)
+
+
+def contiguous(input, memory_format=None):
+    return input if input._data.flags.c_contiguous else Clone.apply(input)
+
+
+def cat(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    # torch skips 1-D empty tensors in cat (legacy behaviour)
+    pieces = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors[:1]
+    ref = pieces[0]
+    d = ref._dim(dim)
+    for i, x in enumerate(pieces):
+        if x.ndim != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}")
+        for k in range(ref.ndim):
+            if k != d and x.shape[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
+                                   f"size {ref.shape[k]} but got size {x.shape[k]} for tensor "
+                                   f"number {tensors.index(x)} in the list.")
+    dtype = dtypes.result_type(*[x._data if x.ndim else x._data[None] for x in pieces])
+    pieces = [x if x._data.dtype == dtype else x.to(dtype) for x in pieces]
+    return Cat.apply(*pieces, dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, x in enumerate(tensors):
+        if x.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(tensors[0].shape)} at entry 0 and {list(x.shape)} at entry {i}")
+    d = tensors[0]._dim(dim, tensors[0].ndim + 1)
+    dtype = dtypes.result_type(*[x._data[None] for x in tensors])
+    tensors = [x if x._data.dtype == dtype else x.to(dtype) for x in tensors]
+    return Stack.apply(*tensors, dim=d)
+
+
+def narrow(input, dim, start, length):
+    d = input._dim(dim)
+    index = (slice(None),) * d + (slice(start, start + length),)
+    return Slice.apply(input, index=index)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes."""
+    d = tensor._dim(dim)
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        sizes = [min(size, n - s) for s in range(0, n, size)] if size > 0 else [n]
+        if n == 0:
+            sizes = [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                               f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+    pieces, start = [], 0
+    for s in sizes:
+        index = (slice(None),) * d + (slice(start, start + s),)
+        pieces.append(Slice.apply(tensor, index=index, name="SplitBackward0"))
+        start += s
+    return tuple(pieces)
+
+
+def chunk(input, chunks, dim=0):
+    n = input.shape[input._dim(dim)]
+    return split(input, max(-(-n // chunks), 1), dim)
+
+
+def unbind(input, dim=0):
+    d = input._dim(dim)
+    return tuple(Slice.apply(input, index=(slice(None),) * d + (i,), name="UnbindBackward0")
+                 for i in range(input.shape[d]))
+
+
+# ---- indexing -----------------------------------------------------------------------------
+
+def _to_numpy_index(index):
+    """A Python/tensor index as numpy understands it, and whether it is basic (a view)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out, basic = [], True
+    for i in index:
+        if isinstance(i, Tensor):
+            i = i._data
+            if i.dtype.kind not in "biu":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            basic = False
+        elif isinstance(i, (list, np.ndarray)):
+            i = np.asarray(i)
+            basic = False
+        elif isinstance(i, bool):
+            basic = False
+        elif not (i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer))):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                             "Variables are valid indices")
+        out.append(i)
+    return tuple(out), basic
+
+
+def _index_name(index):
+    """torch's node for basic indexing is named after the last op applied."""
+    for i in reversed(index):
+        if isinstance(i, (int, np.integer)):
+            return "SelectBackward0"
+        if i is None:
+            return "UnsqueezeBackward0"
+        if isinstance(i, slice) and i != slice(None):
+            return "SliceBackward0"
+    return "AliasBackward0"
+
+
+def _checked(fn, data, index):
+    """Run fn, turning numpy's index errors into torch's wording."""
+    try:
+        return fn()
+    except IndexError as e:
+        msg = str(e)
+        if "out of bounds" in msg:
+            raise IndexError(msg.replace("axis", "dimension")) from None
+        if "too many indices" in msg:
+            raise IndexError(f"too many indices for tensor of dimension {data.ndim}") from None
+        if "boolean index did not match" in msg:
+            raise IndexError(msg) from None
+        raise
+
+
+def getitem(input, index):
+    index, basic = _to_numpy_index(index)
+    if basic:
+        return _checked(lambda: Slice.apply(input, index=index, name=_index_name(index)),
+                        input._data, index)
+    return _checked(lambda: Index.apply(input, index=index), input._data, index)
+
+
+def setitem(input, index, value):
+    """input[index] = value, in place; differentiable w.r.t. input's old values and value."""
+    index, basic = _to_numpy_index(index)
+    if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
+        value = value.to(input.dtype)
+    if basic:
+        region = getitem(input, index)
+        region._inplace(_copy_from, value)
+        if region.grad_fn is not None and input._base is not None:
+            input._rebase(AsStrided.apply(input._base, view_fn=input._view_fn))
+    else:
+        input._inplace(lambda old, v: IndexPut.apply(old, v, index=index), value)
+
+
+def _copy_from(old, src):
+    """The new value of a region written by copy_: src, broadcast to old's shape."""
+    if isinstance(src, Tensor) and src.shape != old.shape:
+        return expand(src, old.shape)
+    return src
+
+
+def copy_(input, src, non_blocking=False):
+    if isinstance(src, Tensor) and src._data.dtype != input._data.dtype:
+        src = src.to(input.dtype)
+    if input._base is not None:  # the region's new value goes straight into CopySlices
+        return input._inplace(_copy_from, src)
+    return input._inplace(Copy.apply, src)
+
+
+def fill_(input, value):
+    value = value.item() if isinstance(value, Tensor) else value
+    if input._base is not None:
+        return input._inplace(_copy_from, value)
+    return input._inplace(lambda old, v: Copy.apply(old, v, name="FillBackward0"), value)
+
+
+def zero_(input):
+    return fill_(input, 0)

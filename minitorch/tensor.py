@@ -1,0 +1,450 @@
+"""Tensor: one numpy array plus what autograd needs to know about it.
+
+The array is the storage: `t.numpy()` returns it, views (`view`, slicing, `T`,
+`expand`...) are numpy views of it, so changes show through all of them, as in torch.
+Every op lives in `minitorch/ops/`; this file attaches them as methods and operators,
+and holds what is Tensor's own: attributes, conversions, `backward`, in-place writes.
+"""
+import numpy as np
+
+from . import dtypes
+from ._tensor_str import format_tensor
+from .autograd import function
+from .autograd.function import AccumulateGrad
+from .autograd.grad_mode import _State
+
+# torch computes 1/0 = inf and log(-1) = nan without a word; so does minitorch.
+np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as `minitorch.Size([3, 4])`."""
+
+    def __repr__(self):
+        return f"minitorch.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class device:
+    """Where a tensor lives. minitorch computes on 'cpu' only."""
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif ":" in type:
+            type, idx = type.split(":")
+            index = int(idx)
+        self.type, self.index = type, index
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        idx = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{idx})"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+class Tensor:
+    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "_base", "_view_fn",
+                 "_node", "_retains_grad", "__weakref__")
+
+    def __init__(self, *args):
+        """`Tensor([1, 2])` copies data as float32; `Tensor(2, 3)` is uninitialised 2x3."""
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = np.array(args[0], dtype=np.float32)
+        else:
+            data = np.empty(args[0] if len(args) == 1 and not isinstance(args[0], int) else args,
+                            dtype=np.float32)
+        Tensor._init(self, data)
+
+    def _init(self, data):
+        self._data = data
+        self._requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+        self._vc = [0]          # version counter, shared with views: bumped by in-place ops
+        self._base = None       # the tensor whose memory this view shares
+        self._view_fn = None    # base array -> this view's array
+        self._node = None       # AccumulateGrad of a leaf, made once
+        self._retains_grad = False
+
+    @classmethod
+    def _make(cls, data):
+        """Wrap a numpy array (no copy): the fast path every op takes."""
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        t = object.__new__(cls)
+        t._data = data
+        t._requires_grad = False
+        t.grad = t.grad_fn = t._base = t._view_fn = t._node = None
+        t._vc = [0]
+        t._retains_grad = False
+        return t
+
+    def _become_view_of(self, parent, view_fn):
+        """Mark self as a view sharing parent's memory and version counter."""
+        self._vc = parent._vc
+        self._base = parent._base if parent._base is not None else parent
+        if parent._view_fn is not None:
+            outer, inner = view_fn, parent._view_fn
+            view_fn = lambda arr: outer(inner(arr))  # noqa: E731
+        self._view_fn = view_fn
+
+    def _grad_node(self):
+        """The node gradients for self flow into: grad_fn, or the leaf's AccumulateGrad."""
+        if self.grad_fn is not None:
+            return self.grad_fn
+        if self._node is None:
+            self._node = AccumulateGrad(self)
+        return self._node
+
+    # ---- attributes ------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        return Size(self._data.shape) if dim is None else self._data.shape[self._dim(dim)]
+
+    @property
+    def dtype(self):
+        return dtypes.from_np(self._data.dtype)
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[self._dim(dim)]
+
+    def is_contiguous(self):
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
+                               "want to use a computed variable in a subgraph that doesn't require "
+                               "differentiation use var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad) or self.grad_fn is not None
+        return self
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def data(self):
+        """The same storage, outside the graph (and outside its in-place checks)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, other):
+        self._data = other._data
+
+    @property
+    def T(self):
+        return self.permute(*range(self.ndim - 1, -1, -1))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def _dim(self, dim, ndim=None):
+        """A dim in range [0, ndim), from torch's allowed negative form; IndexError otherwise."""
+        n = self._data.ndim if ndim is None else ndim
+        lo, hi = (-n, n - 1) if n else (-1, 0)
+        if not lo <= dim <= hi:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                             f"but got {dim})")
+        return dim % n if n else 0
+
+    # ---- conversions -------------------------------------------------------------------------
+    def numpy(self, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        name = self.grad_fn.node_name if self.grad_fn is not None else None
+        return format_tensor(self._data, self.dtype.name, grad_fn=name,
+                             requires_grad=self._requires_grad and self.grad_fn is None)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        t = Tensor._make(self._data.copy())
+        t._requires_grad = self._requires_grad
+        if self.grad is not None:
+            t.grad = Tensor._make(self.grad._data.copy())
+        memo[id(self)] = t
+        return t
+
+    def to(self, *args, **kwargs):
+        """Cast to a dtype and/or move to a device (only 'cpu' exists)."""
+        dtype, dev = kwargs.get("dtype"), kwargs.get("device")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (dtypes.dtype, type)):
+                dtype = a
+            elif a is not None:
+                dev = a
+        if dev is not None:
+            _check_device(dev)
+        if dtype is None or dtypes.to_np(dtype) == self._data.dtype:
+            return self.clone() if kwargs.get("copy") else self
+        from .ops.elementwise import ToCopy
+        return ToCopy.apply(self, dtype=dtypes.to_np(dtype))
+
+    def type(self, dtype=None):
+        if dtype is None:
+            from .autograd.function import _type_name
+            return _type_name(self)
+        return self.to(dtype)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        _check_device("cuda")
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def byte(self):
+        return self.to(dtypes.uint8)
+
+    # ---- autograd ----------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's .grad."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph=retain_graph)
+
+    def detach(self):
+        """The same storage and version counter, outside the graph."""
+        t = Tensor._make(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self):
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self):
+        """Keep .grad on a non-leaf too (leaves always keep theirs)."""
+        if self.grad_fn is not None and not self._retains_grad:
+            self._retains_grad = True
+            self.grad_fn.retained = self
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        raise NotImplementedError("minitorch does not support tensor hooks yet")
+
+    # ---- in-place writes -----------------------------------------------------------------
+    def _inplace(self, op, *args, **kwargs):
+        """Compute op(self, *args) and write the result into self's storage, as `x.op_()`.
+
+        Without a graph to record this is a plain numpy write. With one, the op runs on a
+        private copy of self's old values (so what it saves for backward stays valid), the
+        result is written into the shared storage, and self's history becomes the op's
+        node: for a view, its base's history becomes a CopySlices node as in torch.
+        """
+        recording = _State.enabled and (
+            self._requires_grad or (self._base is not None and self._base._requires_grad)
+            or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        if not recording:
+            out = op(self.detach(), *args, **kwargs)
+            self._write(out._data if isinstance(out, Tensor) else out)
+            return self
+        if self.grad_fn is None and self._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        base = self._base
+        if base is not None and base.grad_fn is None and base._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        old = Tensor._make(self._data.copy())
+        old.grad_fn, old._requires_grad, old._node = self.grad_fn, self._requires_grad, self._node
+        out = op(old, *args, **kwargs)
+        if base is None:
+            self._write(out._data if isinstance(out, Tensor) else out)
+            self._rebase(out)
+            return self
+        from .ops.shape import AsStrided, CopySlices
+        whole = CopySlices.apply(base, out, view_fn=self._view_fn)
+        base._write(whole._data)
+        base._rebase(whole)
+        self._rebase(AsStrided.apply(base, view_fn=self._view_fn))
+        return self
+
+    def _write(self, values):
+        """Copy values into self's storage (casting as torch allows) and bump the version."""
+        values = np.asarray(values)
+        if values.dtype != self._data.dtype and _category(values.dtype) > _category(self._data.dtype):
+            raise RuntimeError(f"result type {_scalar_name(values.dtype)} can't be cast to the "
+                               f"desired output type {_scalar_name(self._data.dtype)}")
+        if values.shape != self._data.shape and np.broadcast_shapes(values.shape, self._data.shape) != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                               f"broadcast shape {list(np.broadcast_shapes(values.shape, self._data.shape))}")
+        self._data[...] = values
+        self._vc[0] += 1
+
+    def _rebase(self, out):
+        """After an in-place op, self's history is that of `out`, the op's result."""
+        if not isinstance(out, Tensor) or out.grad_fn is None:
+            return
+        node = out.grad_fn
+        node._watch = [(self, self._vc[0]) if t is out else (t, v) for t, v in node._watch]
+        self.grad_fn = node
+        self._requires_grad = True
+        if self._retains_grad:
+            node.retained = self
+
+
+def _category(np_dtype):
+    return 0 if np_dtype.kind == "b" else 2 if np_dtype.kind == "f" else 1
+
+
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _scalar_name(np_dtype):
+    return _SCALAR_NAMES[np_dtype.name]
+
+
+def _check_device(dev):
+    if str(device(dev)) != "cpu" and device(dev).type != "cpu":
+        from . import cuda
+        if not cuda.is_available():
+            raise RuntimeError(f"device '{dev}' is not available: minitorch.cuda.is_available() is "
+                               "False, and minitorch computes on 'cpu' only")
+
+
+function.Tensor = Tensor
+
+
+def _rebuild(data, requires_grad):
+    return Tensor._make(data).requires_grad_(requires_grad)
