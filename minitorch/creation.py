@@ -30,11 +30,18 @@ def _finish(data, requires_grad=False, device=None):
         _check_device(device)
     t = Tensor._make(data)
     if requires_grad:
-        t.requires_grad_(True)
+        if data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 
-def _size(size):
+def _size(size, size_kw=None, **unexpected):
+    """The shape from varargs `zeros(2, 3)`, a tuple `zeros((2, 3))` or `zeros(size=(2, 3))`."""
+    if unexpected:
+        raise TypeError(f"got an unexpected keyword argument '{next(iter(unexpected))}'")
+    if size_kw is not None:
+        size = (size_kw,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     for s in size:
@@ -44,6 +51,14 @@ def _size(size):
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return tuple(int(s) for s in size)
+
+
+def _size_kw(kw):
+    """`size=` as a keyword (a Python name clash with the varargs, so renamed here)."""
+    if "size" in kw:
+        kw = dict(kw)
+        kw["size_kw"] = kw.pop("size")
+    return kw
 
 
 def _float(dtype):
@@ -85,17 +100,21 @@ def _infer_np_dtype(data):
                 walk(y)
         elif isinstance(x, Tensor):
             kinds.add(x._data.dtype)
+        elif isinstance(x, np.floating):
+            kinds.add(x.dtype)  # a numpy float keeps its precision, as in torch
         elif isinstance(x, (builtins.bool, np.bool_)):
             kinds.add("b")
         elif isinstance(x, (int, np.integer)):
             kinds.add("i")
-        elif isinstance(x, (float, np.floating)):
+        elif isinstance(x, float):
             kinds.add("f")
         else:
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
-    if any(isinstance(k, np.dtype) for k in kinds):
-        return np.result_type(*[k for k in kinds if isinstance(k, np.dtype)])
+    typed = [k for k in kinds if isinstance(k, np.dtype)]
+    if typed:
+        dt = np.result_type(*typed)
+        return dtypes.float32.np if "f" in kinds and dt.kind != "f" else dt
     if "f" in kinds:
         return dtypes.float32.np
     if "i" in kinds:
@@ -115,7 +134,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         arr = np.array(data)
     else:
         _nested_shape(data)
-        arr = np.array(data, dtype=_infer_np_dtype(data))
+        arr = np.array(data, dtype=_infer_np_dtype(data) if dtype is None else dtypes.to_np(dtype))
     if dtype is not None:
         arr = arr.astype(dtypes.to_np(dtype), copy=False)
     return _finish(arr, requires_grad, device)
@@ -139,16 +158,16 @@ def from_numpy(ndarray):
 
 # ---- filled -----------------------------------------------------------------------------
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad, device)
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
+    return _finish(np.zeros(_size(size, **_size_kw(kw)), dtype=_float(dtype)), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad, device)
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
+    return _finish(np.ones(_size(size, **_size_kw(kw)), dtype=_float(dtype)), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
-    return _finish(np.empty(_size(size), dtype=_float(dtype)), requires_grad, device)
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None, **kw):
+    return _finish(np.empty(_size(size, **_size_kw(kw)), dtype=_float(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
@@ -161,7 +180,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m, dtype=_float(dtype)), requires_grad, device)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -198,22 +217,24 @@ def _gen(generator):
     return _Random.generator if generator is None else generator
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     d = _float(dtype)
-    data = _gen(generator).random(_size(size), dtype=np.float64 if d == np.float64 else np.float32)
+    data = _gen(generator).random(_size(size, **_size_kw(kw)), dtype=np.float64 if d == np.float64 else np.float32)
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     d = _float(dtype)
-    data = _gen(generator).standard_normal(_size(size), dtype=np.float64 if d == np.float64 else np.float32)
+    data = _gen(generator).standard_normal(_size(size, **_size_kw(kw)), dtype=np.float64 if d == np.float64 else np.float32)
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
-    if size is None:  # randint(high, size)
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     d = dtypes.int64.np if dtype is None else dtypes.to_np(dtype)

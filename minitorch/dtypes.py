@@ -57,8 +57,8 @@ def to_np(d):
     """numpy dtype for a minitorch dtype, a Python type (float, int, bool) or a numpy dtype."""
     if isinstance(d, dtype):
         return d.np
-    if d is builtins.float:
-        return float32.np
+    if d is builtins.float:  # as a dtype, Python's float means double precision, as in torch
+        return float64.np
     if d is builtins.int:
         return int64.np
     if d is builtins.bool:

@@ -23,6 +23,10 @@ class Size(tuple):
     def __repr__(self):
         return f"minitorch.Size({list(self)})"
 
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
     def numel(self):
         n = 1
         for s in self:

@@ -11,7 +11,7 @@ __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_e
 
 def _roots(outputs, grad_outputs, who):
     """Pair each output's node with its upstream gradient (implicit 1 for scalars)."""
-    from ..tensor import Tensor
+    from ..tensor import Size, Tensor
     if isinstance(outputs, Tensor):
         outputs = (outputs,)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
@@ -30,8 +30,8 @@ def _roots(outputs, grad_outputs, who):
             g = g._data if isinstance(g, Tensor) else np.asarray(g, dtype=out._data.dtype)
             if g.shape != out._data.shape:
                 raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({list(g.shape)}) "
-                    f"and output[{i}] has a shape of torch.Size({list(out.shape)}).")
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)!r} "
+                    f"and output[{i}] has a shape of {out.shape!r}.")
         roots.append((out._grad_node(), g))
     return roots
 
@@ -55,12 +55,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     run_backward(_roots(outputs, grad_outputs, "grad"), retain_graph=bool(retain_graph),
                  capture=capture)
     result = []
-    for t, node in zip(inputs, nodes):
+    for i, (t, node) in enumerate(zip(inputs, nodes)):
         g = capture[node]
         if g is None:
             if not (allow_unused or materialize_grads):
-                raise RuntimeError("One of the differentiated Tensors appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the "
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
+                                   "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
             result.append(Tensor._make(np.zeros_like(t._data)) if materialize_grads else None)
         else:

@@ -38,7 +38,12 @@ class set_grad_enabled:
 class no_grad(set_grad_enabled):
     """Context manager / decorator: operations inside record no graph."""
 
-    def __init__(self):
+    def __new__(cls, fn=None):
+        if fn is not None:  # used bare, as `@no_grad` rather than `@no_grad()`
+            return cls()(fn)
+        return super().__new__(cls)
+
+    def __init__(self, fn=None):
         self.prev = _State.enabled
         self.mode = False
 

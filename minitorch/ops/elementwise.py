@@ -61,12 +61,12 @@ class Rsub(Function):
     node_name = "RsubBackward1"
 
     @staticmethod
-    def forward(ctx, a, number):
+    def forward(ctx, a, number=0):
         return number - a
 
     @staticmethod
     def backward(ctx, grad):
-        return -grad, None
+        return -grad
 
 
 class Mul(Function):
@@ -130,7 +130,7 @@ class PowScalar(Function):
     node_name = "PowBackward0"
 
     @staticmethod
-    def forward(ctx, a, exponent):
+    def forward(ctx, a, exponent=1):
         ctx.save_for_backward(a)
         ctx.exponent = exponent
         return a ** exponent
@@ -140,8 +140,8 @@ class PowScalar(Function):
         (a,) = ctx.saved
         p = ctx.exponent
         if p == 0:
-            return np.zeros_like(grad), None
-        return grad * p * a ** (p - 1), None
+            return np.zeros_like(grad)
+        return grad * p * a ** (p - 1)
 
 
 class Pow(Function):
@@ -167,7 +167,7 @@ class RPow(Function):
     node_name = "PowBackward2"
 
     @staticmethod
-    def forward(ctx, b, base):
+    def forward(ctx, b, base=1):
         out = np.power(base, b, dtype=b.dtype) if b.dtype.kind == "f" else base ** b
         ctx.save_for_backward(out)
         ctx.log_base = np.log(base)
@@ -176,7 +176,7 @@ class RPow(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        return grad * out * ctx.log_base, None
+        return grad * out * ctx.log_base
 
 
 # ---- unary math --------------------------------------------------------------------------
@@ -433,7 +433,7 @@ def rsub(input, other):
     if isinstance(other, Tensor):
         return sub(other, input)
     input, other = promote(input, other)
-    return Rsub.apply(input, other)
+    return Rsub.apply(input, number=other)
 
 
 def mul(input, other):
@@ -473,11 +473,11 @@ def reciprocal(input):
 def pow(input, exponent):
     if not isinstance(input, Tensor):
         exponent = exponent if exponent.is_floating_point() or isinstance(input, int) else exponent.float()
-        return RPow.apply(exponent, input)
+        return RPow.apply(exponent, base=input)
     if isinstance(exponent, Tensor):
         return Pow.apply(*promote(input, exponent))
     input, exponent = promote(input, exponent)
-    return PowScalar.apply(input, exponent)
+    return PowScalar.apply(input, exponent=exponent)
 
 
 def square(input):

@@ -101,9 +101,9 @@ def matmul(input, other):
         if b.ndim <= 2:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                                f"({rows}x{k_a} and {_shape_str(mat2)})")
+        batch = int(np.prod(np.broadcast_shapes(a.shape[:-2], b.shape[:-2])))
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{int(np.prod(b.shape[:-2]))}, {k_a}] but got: "
-                           f"[{int(np.prod(b.shape[:-2]))}, {k_b}].")
+                           f"[{batch}, {k_a}] but got: [{batch}, {k_b}].")
     if a.ndim == 2 and b.ndim == 2:
         return Matmul.apply(input, other)
     try:

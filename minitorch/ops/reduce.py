@@ -4,6 +4,7 @@ argmax/argmin.
 Backward of a reduction broadcasts the output's gradient back over the reduced axes
 (`_expand`); keepdim only changes whether those axes are still there.
 """
+import builtins
 import collections
 
 import numpy as np
@@ -57,7 +58,7 @@ class Mean(Function):
             ctx.node_name = "MeanBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         out = np.mean(a, axis=axes, keepdims=keepdim)
-        ctx.count = a.size // max(out.size, 1) if a.size else 0
+        ctx.count = a.size // builtins.max(out.size, 1) if a.size else 0
         return out.astype(a.dtype, copy=False)
 
     @staticmethod

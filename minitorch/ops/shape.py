@@ -9,7 +9,7 @@ the input's shape.
 import numpy as np
 
 from .. import dtypes
-from ..autograd.function import Function
+from ..autograd.function import Function, raise_broadcast_error
 from ..tensor import Tensor
 
 
@@ -113,7 +113,9 @@ class Slice(Function):
     @staticmethod
     def forward(ctx, a, index=(), name="SliceBackward0"):
         ctx.node_name, ctx.index, ctx.shape = name, index, a.shape
-        return a[index]
+        out = a[index]
+        # ints alone give numpy a scalar copy; a trailing `...` gives a 0-d view instead
+        return out if type(out) is np.ndarray else a[index + (Ellipsis,)]
 
     @staticmethod
     def backward(ctx, grad):
@@ -383,14 +385,16 @@ def cat(tensors, dim=0):
     pieces = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors[:1]
     ref = pieces[0]
     d = ref._dim(dim)
-    for i, x in enumerate(pieces):
+    for i, x in enumerate(tensors):
+        if x.ndim == 1 and x.numel() == 0:
+            continue
         if x.ndim != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}")
         for k in range(ref.ndim):
             if k != d and x.shape[k] != ref.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
                                    f"size {ref.shape[k]} but got size {x.shape[k]} for tensor "
-                                   f"number {tensors.index(x)} in the list.")
+                                   f"number {i} in the list.")
     dtype = dtypes.result_type(*[x._data if x.ndim else x._data[None] for x in pieces])
     pieces = [x if x._data.dtype == dtype else x.to(dtype) for x in pieces]
     return Cat.apply(*pieces, dim=d)
@@ -515,15 +519,34 @@ def getitem(input, index):
 def setitem(input, index, value):
     """input[index] = value, in place; differentiable w.r.t. input's old values and value."""
     index, basic = _to_numpy_index(index)
-    if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
-        value = value.to(input.dtype)
     if basic:
+        if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
+            value = value.to(input.dtype)
         region = getitem(input, index)
         region._inplace(_copy_from, value)
         if region.grad_fn is not None and input._base is not None:
             input._rebase(AsStrided.apply(input._base, view_fn=input._view_fn))
     else:
+        _check_index_put(input, index, value)
         input._inplace(lambda old, v: IndexPut.apply(old, v, index=index), value)
+
+
+def _check_index_put(input, index, value):
+    """torch's errors for `t[mask or index tensor] = value`."""
+    if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
+        from ..tensor import _scalar_name
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_scalar_name(input._data.dtype)} for the destination and "
+                           f"{_scalar_name(value._data.dtype)} for the source.")
+    target = _checked(lambda: input._data[index], input._data, index).shape
+    shape = np.shape(value._data if isinstance(value, Tensor) else value)
+    try:
+        ok = np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(target)}")
 
 
 def _copy_from(old, src):
@@ -534,6 +557,14 @@ def _copy_from(old, src):
 
 
 def copy_(input, src, non_blocking=False):
+    shape, target = np.shape(src._data if isinstance(src, Tensor) else src), input._data.shape
+    try:
+        broadcast = np.broadcast_shapes(shape, target)
+    except ValueError:
+        raise_broadcast_error(target, shape)
+    if broadcast != target:
+        raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape "
+                           f"{list(broadcast)}")
     if isinstance(src, Tensor) and src._data.dtype != input._data.dtype:
         src = src.to(input.dtype)
     if input._base is not None:  # the region's new value goes straight into CopySlices
