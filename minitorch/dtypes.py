@@ -93,12 +93,11 @@ def result_type(*operands):
             dt = _SCALAR_DEFAULT[builtins.bool if isinstance(x, builtins.bool)
                                  else builtins.int if isinstance(x, (builtins.int, np.integer))
                                  else builtins.float]
-        if levels[level] is None:
-            levels[level] = dt
-        elif level < 2:
-            levels[level] = np.promote_types(levels[level], dt)
-        elif _category(dt) > _category(levels[2]):
-            levels[2] = dt
+        prev = levels[level]
+        if prev is None or _category(dt) > _category(prev):
+            levels[level] = dt  # a higher category wins outright: int32 + float32 is float32
+        elif level < 2 and _category(dt) == _category(prev):
+            levels[level] = np.promote_types(prev, dt)
     top = max(_category(dt) for dt in levels if dt is not None)
     for dt in levels:
         if dt is not None and _category(dt) == top:

@@ -292,7 +292,7 @@ class Tensor:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, (dtypes.dtype, type)):
+            elif isinstance(a, (dtypes.dtype, type, np.dtype)):
                 dtype = a
             elif a is not None:
                 dev = a

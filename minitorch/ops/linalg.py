@@ -26,6 +26,8 @@ class Matmul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
+        if a.ndim == 1 and b.ndim == 1:  # dot product
+            return grad * b, grad * a
         # treat a 1-D operand as a matrix of one row (a) or one column (b)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b

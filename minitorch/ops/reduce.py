@@ -4,7 +4,6 @@ argmax/argmin.
 Backward of a reduction broadcasts the output's gradient back over the reduced axes
 (`_expand`); keepdim only changes whether those axes are still there.
 """
-import builtins
 import collections
 
 import numpy as np
@@ -22,9 +21,16 @@ def _axes(input, dim):
     if len(dims) == 0:
         return None
     axes = tuple(input._dim(d) for d in dims)
+    if input.ndim == 0:
+        return None  # dim 0 (or -1) of a 0-d tensor: reducing it leaves the value as it is
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
     return axes
+
+
+def _count(shape, axes):
+    """How many elements each output of a reduction over `axes` summarises."""
+    return int(np.prod(shape if axes is None else [shape[i] for i in axes]))
 
 
 def _expand(grad, shape, axes, keepdim):
@@ -57,9 +63,8 @@ class Mean(Function):
         if axes is not None:
             ctx.node_name = "MeanBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
-        out = np.mean(a, axis=axes, keepdims=keepdim)
-        ctx.count = a.size // builtins.max(out.size, 1) if a.size else 0
-        return out.astype(a.dtype, copy=False)
+        ctx.count = _count(a.shape, axes)
+        return (np.sum(a, axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -73,9 +78,9 @@ class Var(Function):
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.save_for_backward(a)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        n = a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
+        n = _count(a.shape, axes)
         ctx.dof = n - correction
-        ctx.centered = a - a.mean(axis=axes, keepdims=True)
+        ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
         out = (ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof
         return out.astype(a.dtype, copy=False)
 
@@ -92,9 +97,9 @@ class Std(Function):
     @staticmethod
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, a.shape
-        n = a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
+        n = _count(a.shape, axes)
         ctx.dof = n - correction
-        ctx.centered = a - a.mean(axis=axes, keepdims=True)
+        ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
         out = np.sqrt((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof)
         out = out.astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
@@ -134,6 +139,9 @@ class MaxDim(Function):
     @staticmethod
     def forward(ctx, a, dim=0, keepdim=False, name="MaxBackward0", arg=np.argmax):
         ctx.node_name = name
+        if dim is None:  # a 0-d tensor: its one value, at index 0
+            ctx.shape, ctx.idx, ctx.dim = a.shape, np.zeros((1,), np.int64), 0
+            return a.copy(), np.zeros((), np.int64)
         idx = np.expand_dims(arg(a, axis=dim), dim)
         values = np.take_along_axis(a, idx, axis=dim)
         ctx.shape, ctx.dim, ctx.idx = a.shape, dim, idx
@@ -143,6 +151,8 @@ class MaxDim(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if not ctx.shape:
+            return grad
         out = np.zeros(ctx.shape, dtype=grad.dtype)
         np.put_along_axis(out, ctx.idx, grad.reshape(ctx.idx.shape), axis=ctx.dim)
         return out
@@ -153,7 +163,7 @@ class Logsumexp(Function):
 
     @staticmethod
     def forward(ctx, a, axes=None, keepdim=False):
-        m = np.max(a, axis=axes, keepdims=True)
+        m = np.max(a, axis=axes, keepdims=True, initial=-np.inf)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: no shift
         out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
         ctx.save_for_backward(a, out)
@@ -240,6 +250,8 @@ def max(input, dim=None, keepdim=False, *, out=None):
         return Amax.apply(input, name="MaxBackward1", reduce=np.max)
     d = input._dim(dim)
     _empty_check(input, "max", d)
+    if input.ndim == 0:
+        return return_types.max(*MaxDim.apply(input, dim=None, keepdim=keepdim))
     return return_types.max(*MaxDim.apply(input, dim=d, keepdim=keepdim))
 
 
@@ -254,8 +266,8 @@ def min(input, dim=None, keepdim=False, *, out=None):
         return Amax.apply(input, name="MinBackward1", reduce=np.min)
     d = input._dim(dim)
     _empty_check(input, "min", d)
-    return return_types.min(*MaxDim.apply(input, dim=d, keepdim=keepdim, name="MinBackward0",
-                                          arg=np.argmin))
+    return return_types.min(*MaxDim.apply(input, dim=d if input.ndim else None, keepdim=keepdim,
+                                          name="MinBackward0", arg=np.argmin))
 
 
 def amax(input, dim=(), keepdim=False):
@@ -268,13 +280,13 @@ def amin(input, dim=(), keepdim=False):
 
 
 def argmax(input, dim=None, keepdim=False):
-    if dim is None:
+    if dim is None or input.ndim == 0:
         return Tensor._make(np.asarray(np.argmax(input._data), dtype=np.int64))
     return Tensor._make(np.argmax(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
 
 
 def argmin(input, dim=None, keepdim=False):
-    if dim is None:
+    if dim is None or input.ndim == 0:
         return Tensor._make(np.asarray(np.argmin(input._data), dtype=np.int64))
     return Tensor._make(np.argmin(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
 

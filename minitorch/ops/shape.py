@@ -125,18 +125,21 @@ class Slice(Function):
 
 
 class Index(Function):
-    """Advanced indexing (index tensors, bool masks): a copy; repeated indices add up."""
+    """Advanced indexing (index tensors, bool masks): a copy; repeated indices add up.
+
+    `ints` selects first (plain ints are basic indices in torch, unlike numpy), then
+    `index` picks with the arrays."""
     node_name = "IndexBackward0"
 
     @staticmethod
-    def forward(ctx, a, index=()):
-        ctx.index, ctx.shape = index, a.shape
-        return a[index]
+    def forward(ctx, a, ints=(), index=()):
+        ctx.ints, ctx.index, ctx.shape = ints, index, a.shape
+        return (a[ints] if ints else a)[index]
 
     @staticmethod
     def backward(ctx, grad):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
-        np.add.at(out, ctx.index, grad)
+        np.add.at(out[ctx.ints] if ctx.ints else out, ctx.index, grad)
         return out
 
 
@@ -227,13 +230,17 @@ class Cat(Function):
 
     @staticmethod
     def forward(ctx, *arrays, dim=0):
+        # torch lets 1-D empty pieces into any cat (a legacy rule): they add nothing
+        ctx.skip = [a.ndim == 1 and a.size == 0 and len(arrays) > 1 for a in arrays]
+        kept = [a for a, s in zip(arrays, ctx.skip) if not s] or arrays[:1]
         ctx.dim = dim
-        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=dim)
+        ctx.bounds = np.cumsum([a.shape[dim] for a in kept])[:-1]
+        return np.concatenate(kept, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.split(grad, ctx.bounds, axis=ctx.dim))
+        pieces = iter(np.split(grad, ctx.bounds, axis=ctx.dim))
+        return tuple(np.zeros(0, grad.dtype) if s else next(pieces) for s in ctx.skip)
 
 
 class Stack(Function):
@@ -381,7 +388,6 @@ def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    # torch skips 1-D empty tensors in cat (legacy behaviour)
     pieces = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors[:1]
     ref = pieces[0]
     d = ref._dim(dim)
@@ -396,8 +402,8 @@ def cat(tensors, dim=0):
                                    f"size {ref.shape[k]} but got size {x.shape[k]} for tensor "
                                    f"number {i} in the list.")
     dtype = dtypes.result_type(*[x._data if x.ndim else x._data[None] for x in pieces])
-    pieces = [x if x._data.dtype == dtype else x.to(dtype) for x in pieces]
-    return Cat.apply(*pieces, dim=d)
+    tensors = [x if x._data.dtype == dtype else x.to(dtype) for x in tensors]
+    return Cat.apply(*tensors, dim=d)
 
 
 concat = concatenate = cat
@@ -513,7 +519,27 @@ def getitem(input, index):
     if basic:
         return _checked(lambda: Slice.apply(input, index=index, name=_index_name(index)),
                         input._data, index)
-    return _checked(lambda: Index.apply(input, index=index), input._data, index)
+    ints, rest = _split_ints(index, input.ndim)
+    return _checked(lambda: Index.apply(input, ints=ints, index=rest), input._data, index)
+
+
+def _is_int(i):
+    return isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+
+
+def _split_ints(index, ndim):
+    """Split an advanced index into its plain ints (applied first) and the rest."""
+    if not any(_is_int(i) for i in index):
+        return (), index
+    used = sum(1 if not isinstance(i, np.ndarray) or i.dtype != bool else i.ndim
+               for i in index if i is not None and i is not Ellipsis)
+    expanded = []
+    for i in index:
+        expanded.extend([slice(None)] * (ndim - used) if i is Ellipsis else [i])
+    ints = tuple(i if _is_int(i) else slice(None) for i in expanded
+                 if i is not None for _ in range(1 if not isinstance(i, np.ndarray) or i.dtype != bool else i.ndim))
+    rest = tuple(i for i in expanded if not _is_int(i))
+    return ints, rest
 
 
 def setitem(input, index, value):
