@@ -235,10 +235,15 @@ class Tensor:
         return self._data.tolist()
 
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
 
     def __bool__(self):
         if self._data.size != 1:
@@ -306,7 +311,7 @@ class Tensor:
     def type(self, dtype=None):
         if dtype is None:
             from .autograd.function import _type_name
-            return _type_name(self)
+            return _type_name(self._data.dtype)
         return self.to(dtype)
 
     def cpu(self):
@@ -355,6 +360,8 @@ class Tensor:
 
     def retain_grad(self):
         """Keep .grad on a non-leaf too (leaves always keep theirs)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None and not self._retains_grad:
             self._retains_grad = True
             self.grad_fn.retained = self
@@ -379,8 +386,7 @@ class Tensor:
             self._requires_grad or (self._base is not None and self._base._requires_grad)
             or any(isinstance(a, Tensor) and a._requires_grad for a in args))
         if not recording:
-            out = op(self.detach(), *args, **kwargs)
-            self._write(out._data if isinstance(out, Tensor) else out)
+            self._write(op(self.detach(), *args, **kwargs)._data)
             return self
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an "
@@ -392,14 +398,14 @@ class Tensor:
         old = Tensor._make(self._data.copy())
         old.grad_fn, old._requires_grad, old._node = self.grad_fn, self._requires_grad, self._node
         out = op(old, *args, **kwargs)
+        self._write(out._data)  # for a view, this writes into its base's storage too
         if base is None:
-            self._write(out._data if isinstance(out, Tensor) else out)
             self._rebase(out)
             return self
         from .ops.shape import AsStrided, CopySlices
-        whole = CopySlices.apply(base, out, view_fn=self._view_fn)
-        base._write(whole._data)
-        base._rebase(whole)
+        base_node = base._grad_node() if base._requires_grad else None
+        base._set_history(CopySlices.wrap(base_node, (base._data.shape, base._data.dtype),
+                                          out.grad_fn, self._view_fn))
         self._rebase(AsStrided.apply(base, view_fn=self._view_fn))
         return self
 
@@ -417,10 +423,15 @@ class Tensor:
 
     def _rebase(self, out):
         """After an in-place op, self's history is that of `out`, the op's result."""
-        if not isinstance(out, Tensor) or out.grad_fn is None:
-            return
         node = out.grad_fn
-        node._watch = [(self, self._vc[0]) if t is out else (t, v) for t, v in node._watch]
+        if node is None:
+            return
+        # the op's own result now lives in self: watch self's version counter instead
+        node._watch = [(self._vc, self._vc[0], arr, who) if vc is out._vc else (vc, v, arr, who)
+                       for vc, v, arr, who in node._watch]
+        self._set_history(node)
+
+    def _set_history(self, node):
         self.grad_fn = node
         self._requires_grad = True
         if self._retains_grad:

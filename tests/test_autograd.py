@@ -348,6 +348,74 @@ def test_retain_grad_on_a_non_leaf():
             same_flags(o, t, what=f"tensor {i}")
 
 
+def test_retain_grad_accumulates_over_two_backward_calls():
+    out = {}
+    for lib in LIBS:
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.retain_grad()
+        z = (y * y).sum()
+        z.backward(retain_graph=True)
+        z.backward()
+        out[lib] = (x, y)
+    for o, t in zip(out[minitorch], out[torch]):
+        same_grad(o, t)
+
+
+def native_name(fn):
+    """torch names its C++ nodes 'torch::autograd::CopySlices'; minitorch may use its own
+    namespace ('minitorch::autograd::CopySlices')."""
+    return fn.name().replace("minitorch::autograd::", "torch::autograd::")
+
+
+def _add_mul_(lib, x):
+    y = x * 2
+    y.add_(1)
+    return y.mul_(3)
+
+
+def _setitem(lib, x):
+    y = x * 2
+    y[0] = 0
+    return y
+
+
+def _inplace_on_a_view(lib, x):
+    y = x * 2
+    y[1:].mul_(5)
+    return y
+
+
+def _setitem_tensor_value(lib, x):
+    y = x * 2
+    y[1:] = x[:2].exp()          # the value carries a graph too
+    return y
+
+
+def _inplace_with_a_tensor(lib, x):
+    y = x + 0
+    y.mul_(x)                    # y * x, in place
+    return y.sigmoid()
+
+
+@pytest.mark.parametrize("case", [_add_mul_, _setitem, _inplace_on_a_view, _setitem_tensor_value,
+                                  _inplace_with_a_tensor], ids=lambda f: f.__name__.strip("_"))
+def test_inplace_ops_on_non_leaf_tensors_are_recorded(case):
+    out = {}
+    for lib in LIBS:
+        x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        y = case(lib, x)
+        names = (native_name(y.grad_fn), [native_name(f) if f is not None else None
+                                          for f, _ in y.grad_fn.next_functions])
+        y.backward(lib.tensor([1.0, 0.5, -2.0]))
+        out[lib] = (x, y, names)
+    (x_o, y_o, n_o), (x_t, y_t, n_t) = out[minitorch], out[torch]
+    assert n_o == n_t
+    same_flags(y_o, y_t)
+    assert_close(y_o.detach(), y_t.detach())
+    same_grad(x_o, x_t)
+
+
 def test_is_leaf():
     def cases(lib):
         x = lib.tensor([1.0, 2.0], requires_grad=True)

@@ -6,6 +6,8 @@ torch's (``torch.`` read as ``minitorch.``), exactly where torch's text is deter
 about the user's code, or contain torch's key sentence where torch's text names its own
 internals.
 """
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -151,6 +153,22 @@ def test_inplace_change_of_a_saved_tensor(case):
                               "computation has been modified by an inplace operation")
 
 
+@pytest.mark.parametrize("case", list(INPLACE_SAVED))
+def test_inplace_change_message_is_torchs(case):
+    """The whole diagnosis before torch's anomaly-detection hint: which tensor (as
+    [minitorch.FloatTensor [3]]), the forward op that made it, and the versions."""
+    def f(lib):
+        x = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        INPLACE_SAVED[case](lib, x)
+    theirs, ours = raised(f, torch), raised(f, minitorch)
+    assert isinstance(ours, RuntimeError), repr(ours)
+    head_theirs = torch_name(str(theirs).split(" Hint:")[0])
+    head_ours = str(ours).split(" Hint:")[0].replace("minitorch::autograd::", "torch::autograd::")
+    assert head_ours == head_theirs, f"\nminitorch: {head_ours}\ntorch:     {head_theirs}"
+    if minitorch is not torch:
+        assert not re.search(r"(?<!mini)torch\.", str(ours)), f"minitorch's message names torch: {ours}"
+
+
 def test_inplace_change_of_an_unsaved_tensor_is_fine():
     out = {}
     for lib in LIBS:
@@ -187,6 +205,24 @@ def test_inplace_on_a_view_of_a_leaf_that_requires_grad():
         x = lib.tensor([1.0, 2.0], requires_grad=True)
         x[0].add_(1)
     same_error(f, exact=False, key="a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def test_augmented_assignment_on_a_leaf_that_requires_grad():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x += 1
+    same_error(f)
+
+
+def test_requires_grad_of_a_non_leaf_cannot_be_changed():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).requires_grad_(False)
+    same_error(f)
+
+
+def test_retain_grad_on_a_tensor_that_does_not_require_grad():
+    same_error(lambda lib: lib.tensor([1.0, 2.0]).retain_grad())
 
 
 @pytest.mark.parametrize("make", ["sum", "plain"])
@@ -237,6 +273,12 @@ def test_bool_of_a_tensor_with_several_elements():
     same_error(lambda lib: bool(lib.ones(2)))
 
 
+@pytest.mark.parametrize("conv", [int, float])
+def test_python_number_of_a_tensor_with_several_elements(conv):
+    same_error(lambda lib: conv(lib.ones(2)))
+    same_error(lambda lib: conv(lib.ones(2, 3)))
+
+
 # ---- broadcasting ---------------------------------------------------------------------
 
 def _broadcastable(a, b):
@@ -279,6 +321,19 @@ def test_inplace_broadcast_mismatch(a, b, op):
     """Either the shapes do not broadcast, or the result would not fit in `self`."""
     assume(not (_broadcastable(a, b) and np.broadcast_shapes(a, b) == tuple(a)))
     same_error(lambda lib: getattr(lib.ones(a), op)(lib.ones(b)))
+
+
+@pytest.mark.parametrize("op", ["+=", "-=", "*=", "/="])
+def test_augmented_assignment_broadcast_mismatch(op):
+    def f(lib):
+        t = lib.ones(2, 3)
+        exec(f"t {op} other", {}, {"t": t, "other": lib.ones(2, 4)})
+    same_error(f)
+
+    def g(lib):
+        t = lib.ones(3, 1)
+        exec(f"t {op} other", {}, {"t": t, "other": lib.ones(1, 4)})
+    same_error(g)
 
 
 def test_inplace_result_does_not_fit():

@@ -4,6 +4,7 @@ Every test runs the same code in minitorch and in torch (the oracle) and compare
 shapes, values and printed forms (with ``torch.`` read as ``minitorch.``).
 """
 import math
+import operator
 
 import numpy as np
 import pytest
@@ -663,6 +664,11 @@ INPLACE = {
     "mul_tensor": lambda lib, v, s: v.mul_(lib.from_numpy(_values(tuple(v.shape), 4, v.numpy().dtype))),
     "add_alpha": lambda lib, v, s: v.add_(lib.ones(tuple(v.shape), dtype=v.dtype), alpha=s),
     "sub_alpha": lambda lib, v, s: v.sub_(lib.full(tuple(v.shape), 0.5, dtype=v.dtype), alpha=s),
+    "+=": lambda lib, v, s: operator.iadd(v, s),
+    "-=": lambda lib, v, s: operator.isub(v, s),
+    "*=": lambda lib, v, s: operator.imul(v, s),
+    "/=": lambda lib, v, s: operator.itruediv(v, s),
+    "+=tensor": lambda lib, v, s: operator.iadd(v, lib.from_numpy(_values(tuple(v.shape)[-1:], 6, v.numpy().dtype))),
 }
 
 

@@ -7,6 +7,7 @@ delivered their gradient. Gradients arriving along several edges are summed.
 import numpy as np
 
 from .function import AccumulateGrad, unbroadcast
+from .grad_mode import _State
 
 
 def run_backward(roots, retain_graph=False, capture=None):
@@ -44,11 +45,16 @@ def run_backward(roots, retain_graph=False, capture=None):
         if g is not None:
             if node.retained is not None and capture is None:
                 _accumulate(node.retained, g)
-            if node.saved is None or node._watch:
+            if node.saved is None:
                 node._check_saved()
+            for vc, version, _, _ in node._watch:
+                if vc[0] != version:
+                    node._check_saved()
             in_grads = node.backward(node, g)
             if type(in_grads) is not tuple:
                 in_grads = (in_grads,)
+            if _State.anomaly:
+                _check_nan(node, in_grads)
             if not retain_graph and node.saved:
                 node.saved = None
         else:
@@ -60,12 +66,18 @@ def run_backward(roots, retain_graph=False, capture=None):
                 shape, dtype = meta
                 if gi.shape != shape:
                     gi = unbroadcast(gi, shape)
-                if gi.dtype != dtype:
+                if gi.dtype is not dtype and gi.dtype != dtype:
                     gi = gi.astype(dtype)
                 grads[nxt] = grads[nxt] + gi if nxt in grads else gi
             deps[nxt] -= 1
             if deps[nxt] == 0:
                 ready.append(nxt)
+
+
+def _check_nan(node, grads):
+    for i, g in enumerate(grads):
+        if g is not None and np.isnan(g).any():
+            raise RuntimeError(f"Function '{node.node_name}' returned nan values in its {i}th output.")
 
 
 def _accumulate(t, g):

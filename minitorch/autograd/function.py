@@ -11,11 +11,14 @@ tensors, runs forward, and, when a gradient is needed, links the node to its inp
 nodes (`next_functions`, torch's order) and remembers their shapes and dtypes. The engine
 then sums broadcast gradients back to each input's shape and casts them to its dtype.
 """
+import re
+
 import numpy as np
 
 from .grad_mode import _State
 
 Tensor = None  # set by minitorch.tensor once the class exists (it imports this module)
+OUTPUT = "output"  # marks a saved array that is the node's own result
 _NO_EDGE = (None, 0)
 
 
@@ -24,7 +27,11 @@ class Function:
     next_functions = ()
     saved = ()
     retained = None  # a non-leaf tensor whose .grad is kept (retain_grad)
-    _watch = ()      # (tensor, version) pairs whose version must not change before backward
+    # (version counter, version, array, owner) for each saved array of a tensor: the
+    # counter must still read `version` at backward. `owner` is the input tensor, or
+    # OUTPUT for this node's own result (not the tensor itself: that would make a
+    # reference cycle, and the graph would wait for the garbage collector to be freed).
+    _watch = ()
 
     # ---- what ops call on ctx -----------------------------------------------------------
     def save_for_backward(self, *arrays):
@@ -67,27 +74,30 @@ class Function:
         return result
 
     def _link(self, args, result):
-        """Make this node result's grad_fn, pointing at the inputs' nodes."""
-        edges, meta = [], []
+        """Make this node result's grad_fn: edges to the inputs' nodes (torch's order), their
+        shapes and dtypes, and the versions that arrays saved for backward must keep."""
+        saved = self.saved
+        edges, meta, watch = [], [], []
         for a in args:
             if isinstance(a, Tensor):
-                if a._requires_grad:
-                    edges.append((a.grad_fn or a._node or a._grad_node(), 0))
-                else:
-                    edges.append(_NO_EDGE)
-                meta.append((a._data.shape, a._data.dtype))
+                data = a._data
+                edges.append((a.grad_fn or a._node or a._grad_node(), 0) if a._requires_grad
+                             else _NO_EDGE)
+                meta.append((data.shape, data.dtype))
+                for arr in saved:
+                    if arr is data:
+                        watch.append((a._vc, a._vc[0], data, a))
+                        break
             else:
                 edges.append(_NO_EDGE)
                 meta.append(None)
+        for arr in saved:
+            if arr is result._data:
+                watch.append((result._vc, result._vc[0], arr, OUTPUT))
+                break
         self.next_functions = tuple(edges)
         self._meta = meta
-        if self.saved:  # remember the versions the saved arrays' tensors must still have
-            watch = []
-            for arr in self.saved:
-                for t in (*args, result):
-                    if isinstance(t, Tensor) and t._data is arr:
-                        watch.append((t, t._vc[0]))
-                        break
+        if watch:
             self._watch = watch
         result.grad_fn = self
         result._requires_grad = True
@@ -100,15 +110,17 @@ class Function:
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        for t, version in self._watch:
-            if t._vc[0] != version:
-                out_of = f", which is output 0 of {t.grad_fn.node_name}," if t.grad_fn else ""
+        for vc, version, arr, owner in self._watch:
+            if vc[0] != version:
+                producer = self if owner is OUTPUT else owner.grad_fn
+                out_of = (f", which is output 0 of {re.sub('Backward[0-9]+$', '', producer.name())},"
+                          if producer is not None else "")
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [{_type_name(t)} {list(t.shape)}]{out_of} is at "
-                    f"version {t._vc[0]}; expected version {version} instead. Hint: enable anomaly "
+                    f"an inplace operation: [{_type_name(arr.dtype)} {list(arr.shape)}]{out_of} is "
+                    f"at version {vc[0]}; expected version {version} instead. Hint: enable anomaly "
                     "detection to find the operation that failed to compute its gradient, with "
-                    "torch.autograd.set_detect_anomaly(True).")
+                    "minitorch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
@@ -116,8 +128,8 @@ _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "
                "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
 
 
-def _type_name(t):
-    return "torch." + _TYPE_NAMES[t.dtype.name]
+def _type_name(np_dtype):
+    return "minitorch." + _TYPE_NAMES[np_dtype.name]
 
 
 class AccumulateGrad:

@@ -4,6 +4,30 @@ import functools
 
 class _State:
     enabled = True
+    anomaly = False  # set_detect_anomaly: check each node's gradients for nan
+
+
+def is_anomaly_enabled():
+    return _State.anomaly
+
+
+class set_detect_anomaly:
+    """While on, backward raises as soon as a node returns a nan gradient, naming the node."""
+
+    def __init__(self, mode, check_nan=True):
+        self.prev = _State.anomaly
+        _State.anomaly = bool(mode) and check_nan
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _State.anomaly = self.prev
+        return False
+
+
+def detect_anomaly(check_nan=True):
+    return set_detect_anomaly(True, check_nan)
 
 
 def is_grad_enabled():

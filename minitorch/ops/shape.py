@@ -9,7 +9,7 @@ the input's shape.
 import numpy as np
 
 from .. import dtypes
-from ..autograd.function import Function, raise_broadcast_error
+from ..autograd.function import Function, raise_broadcast_error, unbroadcast
 from ..tensor import Tensor
 
 
@@ -161,22 +161,38 @@ class AsStrided(Function):
 
 
 class CopySlices(Function):
-    """The base after an in-place write into one of its views: base with the region replaced."""
+    """A base tensor after an in-place op `fn` wrote into one of its views.
+
+    Built by `wrap`, not `apply`: its inputs are the base's old history and fn's other
+    operands (torch's order). Backward takes the gradient of the view's region through
+    fn's backward; what fn returns for the view's old values flows back into the base.
+    """
     node_name = "CopySlices"
 
-    @staticmethod
-    def forward(ctx, base, region, view_fn=None):
-        ctx.view_fn = view_fn
-        out = base.copy()
-        view_fn(out)[...] = region
-        return out
+    def name(self):
+        return "torch::autograd::CopySlices"  # torch's own name for this C++ node
+
+    @classmethod
+    def wrap(cls, base_node, base_meta, fn, view_fn):
+        node = cls()
+        node.fn, node.view_fn = fn, view_fn
+        others = fn.next_functions[1:] if fn is not None else ((None, 0),)
+        node.next_functions = ((base_node, 0),) + others
+        node._meta = [base_meta] + (fn._meta[1:] if fn is not None else [None])
+        return node
 
     @staticmethod
     def backward(ctx, grad):
         grad_base = grad.copy()
-        grad_region = ctx.view_fn(grad_base).copy()
-        ctx.view_fn(grad_base)[...] = 0
-        return grad_base, grad_region
+        region = ctx.view_fn(grad_base)
+        if ctx.fn is None:
+            region[...] = 0
+            return grad_base, None
+        ctx.fn._check_saved()
+        grads = ctx.fn.backward(ctx.fn, region.copy())
+        grads = grads if type(grads) is tuple else (grads,)
+        region[...] = 0 if grads[0] is None else unbroadcast(grads[0], region.shape)
+        return (grad_base, *grads[1:])
 
 
 class IndexPut(Function):
@@ -549,7 +565,7 @@ def setitem(input, index, value):
         if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
             value = value.to(input.dtype)
         region = getitem(input, index)
-        region._inplace(_copy_from, value)
+        copy_(region, value)
         if region.grad_fn is not None and input._base is not None:
             input._rebase(AsStrided.apply(input._base, view_fn=input._view_fn))
     else:
@@ -575,13 +591,6 @@ def _check_index_put(input, index, value):
                            f"broadcast to indexing result of shape {list(target)}")
 
 
-def _copy_from(old, src):
-    """The new value of a region written by copy_: src, broadcast to old's shape."""
-    if isinstance(src, Tensor) and src.shape != old.shape:
-        return expand(src, old.shape)
-    return src
-
-
 def copy_(input, src, non_blocking=False):
     shape, target = np.shape(src._data if isinstance(src, Tensor) else src), input._data.shape
     try:
@@ -593,15 +602,11 @@ def copy_(input, src, non_blocking=False):
                            f"{list(broadcast)}")
     if isinstance(src, Tensor) and src._data.dtype != input._data.dtype:
         src = src.to(input.dtype)
-    if input._base is not None:  # the region's new value goes straight into CopySlices
-        return input._inplace(_copy_from, src)
     return input._inplace(Copy.apply, src)
 
 
 def fill_(input, value):
     value = value.item() if isinstance(value, Tensor) else value
-    if input._base is not None:
-        return input._inplace(_copy_from, value)
     return input._inplace(lambda old, v: Copy.apply(old, v, name="FillBackward0"), value)
 
 
