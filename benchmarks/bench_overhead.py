@@ -8,6 +8,7 @@ Writes benchmarks/results/overhead.json.
 """
 import json
 import os
+import statistics
 import time
 
 import numpy as np
@@ -36,36 +37,41 @@ def matmul_chain(lib, x, ws):
     return y.sum()
 
 
-def timeit(fn, repeat=7, number=None):
-    """Best-of-`repeat` seconds per call (calls per batch chosen to take ~50 ms)."""
+def calls_per_batch(fn, seconds=0.03):
     fn()
-    if number is None:
-        t0 = time.perf_counter()
+    t0 = time.perf_counter()
+    fn()
+    return max(1, int(seconds / max(time.perf_counter() - t0, 1e-7)))
+
+
+def batch_time(fn, number):
+    t0 = time.perf_counter()
+    for _ in range(number):
         fn()
-        number = max(1, int(0.05 / max(time.perf_counter() - t0, 1e-7)))
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / number)
-    return best
+    return (time.perf_counter() - t0) / number
 
 
-def bench(name, make_inputs, chain):
-    times = {}
+def bench(name, make_inputs, chain, rounds=15):
+    """Alternate batches of minitorch and torch steps; report each one's best time and the
+    median of the per-round ratios (robust to the drift of a shared machine)."""
+    steps = {}
     for lib in (minitorch, torch):
         inputs = make_inputs(lib)
 
-        def step():
+        def step(lib=lib, inputs=inputs):
             for t in _leaves(inputs):
                 t.grad = None
             chain(lib, *inputs).backward()
-        times[lib.__name__] = timeit(step)
-    ratio = times["minitorch"] / times["torch"]
-    print(f"{name:<34} minitorch {times['minitorch'] * 1e6:9.1f} us   torch {times['torch'] * 1e6:9.1f} us"
-          f"   minitorch/torch = {ratio:.2f}")
-    return {"minitorch_s": times["minitorch"], "torch_s": times["torch"], "ratio": ratio}
+        steps[lib.__name__] = (step, calls_per_batch(step))
+    samples = {"minitorch": [], "torch": []}
+    for _ in range(rounds):
+        for lib_name, (step, number) in steps.items():
+            samples[lib_name].append(batch_time(step, number))
+    ratio = statistics.median(m / t for m, t in zip(samples["minitorch"], samples["torch"]))
+    best = {k: min(v) for k, v in samples.items()}
+    print(f"{name:<34} minitorch {best['minitorch'] * 1e6:9.1f} us   torch {best['torch'] * 1e6:9.1f} us"
+          f"   minitorch/torch = {ratio:.2f} (median of {rounds} alternating rounds)")
+    return {"minitorch_s": best["minitorch"], "torch_s": best["torch"], "ratio_median": ratio}
 
 
 def _leaves(inputs):

@@ -17,21 +17,22 @@ def run_backward(roots, retain_graph=False, capture=None):
     gradients reaching those nodes are stored in it and no `.grad` is touched.
     """
     # 1. count the edges into each node reachable from the roots
-    deps = {}
-    stack = [node for node, _ in roots]
-    seen = set(stack)
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-    # 2. run nodes whose inputs have all arrived
     grads = {}
     for node, g in roots:
         grads[node] = grads[node] + g if node in grads else g
+    deps = {}
+    stack = list(grads)
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is None:
+                continue
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                if nxt not in grads:  # roots are expanded already
+                    stack.append(nxt)
+    # 2. run each node once all its edges have delivered
     ready = [node for node in grads if node not in deps]
     while ready:
         node = ready.pop()
@@ -42,7 +43,9 @@ def run_backward(roots, retain_graph=False, capture=None):
             if g is not None and capture is None:
                 _accumulate(node.variable, g)
             continue
-        if g is not None:
+        if g is None:  # nothing reached this node: its inputs get nothing from it
+            in_grads = (None,) * len(node.next_functions)
+        else:
             if node.retained is not None and capture is None:
                 _accumulate(node.retained, g)
             if node.saved is None:
@@ -57,8 +60,6 @@ def run_backward(roots, retain_graph=False, capture=None):
                 _check_nan(node, in_grads)
             if not retain_graph and node.saved:
                 node.saved = None
-        else:
-            in_grads = (None,) * len(node.next_functions)
         for (nxt, _), gi, meta in zip(node.next_functions, in_grads, node._meta):
             if nxt is None:
                 continue
@@ -69,8 +70,9 @@ def run_backward(roots, retain_graph=False, capture=None):
                 if gi.dtype is not dtype and gi.dtype != dtype:
                     gi = gi.astype(dtype)
                 grads[nxt] = grads[nxt] + gi if nxt in grads else gi
-            deps[nxt] -= 1
-            if deps[nxt] == 0:
+            n = deps[nxt] - 1
+            deps[nxt] = n
+            if n == 0:
                 ready.append(nxt)
 
 

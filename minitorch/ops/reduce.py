@@ -37,7 +37,9 @@ def _expand(grad, shape, axes, keepdim):
     """The output gradient broadcast back to the input's shape."""
     if not keepdim and axes is not None:
         grad = np.expand_dims(grad, axes)
-    return np.broadcast_to(grad, shape)
+    out = np.empty(shape, dtype=grad.dtype)  # (np.broadcast_to costs more on small tensors)
+    out[...] = grad
+    return out
 
 
 class Sum(Function):
@@ -48,7 +50,7 @@ class Sum(Function):
         if axes is not None:
             ctx.node_name = "SumBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
-        return np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype)
+        return a.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -64,7 +66,7 @@ class Mean(Function):
             ctx.node_name = "MeanBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         ctx.count = _count(a.shape, axes)
-        return (np.sum(a, axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
+        return (a.sum(axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
