@@ -584,3 +584,26 @@ def test_branches_of_different_lengths(a, depth):
         (short + long).sum().backward()
         out[lib] = x
     same_grad(out[minitorch], out[torch])
+
+
+# ---- anomaly mode ------------------------------------------------------------------------
+
+def test_detect_anomaly_names_the_node_that_returned_nan():
+    """sqrt's gradient at 0 is inf; times 0 it is nan: both engines name SqrtBackward0."""
+    messages = []
+    for lib in (torch, minitorch):
+        x = lib.tensor([0.0, 1.0], requires_grad=True)
+        with lib.autograd.set_detect_anomaly(True), pytest.raises(RuntimeError) as err, \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x.sqrt().mul(0).sum().backward()
+        messages.append(str(err.value))
+        assert not lib.is_anomaly_enabled()
+    assert messages[1] == messages[0]
+    # and without anomaly mode, the nan just arrives in .grad, in both
+    grads = []
+    for lib in (torch, minitorch):
+        x = lib.tensor([0.0, 1.0], requires_grad=True)
+        x.sqrt().mul(0).sum().backward()
+        grads.append(x.grad.tolist())
+    assert str(grads[0]) == str(grads[1])

@@ -244,6 +244,10 @@ def test_split_sizes(ads): (a, d), s = ads; check(lambda T, a: (*a.split(s, d), 
 def test_split_one_piece_used(ad, size): a, d = ad; check(lambda T, a: a.split(size, d)[-1] * 2, a)  # others get zeros
 @given(with_dim(), st.integers(1, 5))
 def test_chunk(ad, n): a, d = ad; check(lambda T, a: (*a.chunk(n, d), *T.chunk(a, n, dim=d)), a)
+@given(with_dim().flatmap(lambda ad: st.tuples(st.just(ad), st.integers(0, ad[0].shape[ad[1]]))))
+def test_narrow(adn):
+    (a, d), start = adn
+    check(lambda T, a: (a.narrow(d, start, a.shape[d] - start), T.narrow(a, d, 0, start)), a)
 @given(with_dim())
 def test_unbind(ad): a, d = ad; check(lambda T, a: (*a.unbind(d), *T.unbind(a, dim=d)), a)
 
@@ -362,6 +366,18 @@ def matmul_case(draw, kind=None, k=None):
 def test_matmul(ab): check(lambda T, a, b: (a @ b, T.matmul(a, b), a.matmul(b)), *ab)
 @given(matmul_case(kind="2x2"))
 def test_mm(ab): check(lambda T, a, b: (a.mm(b), T.mm(a, b), a @ b.exp()), *ab)
+@given(matmul_case(kind="1x1"))
+def test_dot(ab): check(lambda T, a, b: (a.dot(b), T.dot(a, b)), *ab)
+@given(matmul_case(kind="2x1"))
+def test_mv(ab): check(lambda T, a, b: (a.mv(b), T.mv(a, b)), *ab)
+@given(matmul_case(kind="2x2").flatmap(lambda ab: st.tuples(
+    st.just(ab), hnp.broadcastable_shapes((ab[0].shape[0], ab[1].shape[1]), max_dims=2),
+    st.sampled_from([1, 0.5]), st.sampled_from([1, -2.0]))))
+def test_addmm(case):
+    (a, b), bias_shape, beta, alpha = case
+    bias = np.random.default_rng(0).standard_normal(bias_shape).astype(a.dtype)
+    check(lambda T, c, a, b: (T.addmm(c, a, b), c.addmm(a, b), T.addmm(c, a, b, beta=beta, alpha=alpha)),
+          bias, a, b)
 @given(matmul_case(k=0))
 def test_matmul_zero_inner(ab): check(lambda T, a, b: a @ b, *ab)  # zeros; grads of shape (.., 0)
 

@@ -3,11 +3,11 @@ import numpy as np
 
 from .engine import run_backward
 from .function import AccumulateGrad, Function
-from .grad_mode import (detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled,
-                        no_grad, set_detect_anomaly, set_grad_enabled)
+from .grad_mode import (detect_anomaly, enable_grad, is_grad_enabled, no_grad,
+                        set_detect_anomaly, set_grad_enabled)
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled"]
+           "is_grad_enabled", "set_detect_anomaly", "detect_anomaly"]
 
 
 def _roots(outputs, grad_outputs, who):
