@@ -41,6 +41,11 @@ def same_meta(ours, theirs):
     assert tuple(ours.shape) == tuple(theirs.shape)
 
 
+def dtype_kw(lib, dtype):
+    """`dtype=lib.<name>` as keyword arguments, or none for the default dtype."""
+    return {} if dtype is None else {"dtype": getattr(lib, dtype)}
+
+
 def both(fn):
     """fn(lib) for minitorch and torch."""
     return fn(minitorch), fn(torch)
@@ -268,7 +273,7 @@ def test_zeros_ones(name, shape, style, dtype, rg):
         rg = False
 
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return call_with_shape(getattr(lib, name), lib, shape, style, requires_grad=rg, **kw)
     ours, theirs = both(make)
     assert_close(ours, theirs)
@@ -278,7 +283,7 @@ def test_zeros_ones(name, shape, style, dtype, rg):
 @given(SHAPES, st.sampled_from(STYLES), st.sampled_from([None] + DTYPES))
 def test_empty(shape, style, dtype):
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return call_with_shape(lib.empty, lib, shape, style, **kw)
     ours, theirs = both(make)
     same_meta(ours, theirs)
@@ -299,7 +304,7 @@ def test_full(shape, style, value, dtype):
         value = 2
 
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return call_with_shape(lib.full, lib, shape, style, value, **kw)
     ours, theirs = both(make)
     assert_close(ours, theirs)
@@ -309,7 +314,7 @@ def test_full(shape, style, value, dtype):
        st.sampled_from([None] + FLOAT_DTYPES), st.booleans())
 def test_rand_randn_shape_dtype(name, shape, style, dtype, rg):
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return call_with_shape(getattr(lib, name), lib, shape, style, requires_grad=rg, **kw)
     ours, theirs = both(make)
     same_meta(ours, theirs)
@@ -322,7 +327,7 @@ def test_rand_randn_shape_dtype(name, shape, style, dtype, rg):
 @given(SHAPES, st.sampled_from([None, "int64", "int32", "float64"]), st.booleans())
 def test_randint_shape_dtype_range(shape, dtype, with_low):
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         if with_low:
             return lib.randint(3, 7, tuple(shape), **kw)
         return lib.randint(7, tuple(shape), **kw)
@@ -340,7 +345,7 @@ def test_random_statistics(dtype):
     """rand is U[0, 1), randn is N(0, 1), randint covers [low, high); same checks on torch."""
     n = 40_000
     for lib in LIBS:
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         u = lib.rand(n, **kw).numpy().astype(np.float64)
         assert u.min() >= 0 and u.max() < 1
         assert abs(u.mean() - 0.5) < 0.01 and abs(u.std() - math.sqrt(1 / 12)) < 0.01
@@ -394,7 +399,7 @@ def test_arange(args, dtype):
     if dtype == "int64" and any(isinstance(a, float) for a in args):
         args = tuple(int(a) for a in args if int(a)) or (3,)
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return lib.arange(*args, **kw)
     assert_close(*both(make), what=f"arange{args}")
 
@@ -411,7 +416,7 @@ LINSPACE = [(0, 1, 5), (-1, 1, 7), (0, 10, 1), (2, 3, 4), (5, 1, 9), (0, 1, 0), 
 @pytest.mark.parametrize("dtype", [None, "float32", "float64"])
 def test_linspace(args, dtype):
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         start, end, steps = args
         return lib.linspace(start, end, steps=steps, **kw)
     assert_close(*both(make), what=f"linspace{args}")
@@ -422,7 +427,7 @@ def test_linspace(args, dtype):
 @pytest.mark.parametrize("dtype", [None, "float64", "int64", "bool"])
 def test_eye(args, dtype):
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return lib.eye(*args, **kw)
     assert_close(*both(make))
 
@@ -434,7 +439,7 @@ def test_eye(args, dtype):
 def test_like_keeps_shape_and_dtype_unless_overridden(a, name, dtype):
     def make(lib):
         x = lib.from_numpy(a.copy())
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         if name == "full_like":
             return getattr(lib, name)(x, 7, **kw)
         return getattr(lib, name)(x, **kw)
@@ -455,7 +460,7 @@ def test_full_like_casts_the_value():
        st.sampled_from([None] + FLOAT_DTYPES))
 def test_rand_like_randn_like(a, name, dtype):
     def make(lib):
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return getattr(lib, name)(lib.from_numpy(a.copy()), **kw)
     ours, theirs = both(make)
     same_meta(ours, theirs)
@@ -485,7 +490,7 @@ def test_like_dtype_override_on_integer_source(name, dtype):
 def test_randint_like(a, with_low, dtype):
     def make(lib):
         x = lib.from_numpy(a.copy())
-        kw = {} if dtype is None else {"dtype": getattr(lib, dtype)}
+        kw = dtype_kw(lib, dtype)
         return lib.randint_like(x, 3, 7, **kw) if with_low else lib.randint_like(x, 7, **kw)
     ours, theirs = both(make)
     same_meta(ours, theirs)

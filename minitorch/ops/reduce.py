@@ -240,36 +240,30 @@ class return_types:
             return f"minitorch.return_types.min(\nvalues={self.values!r},\nindices={self.indices!r})"
 
 
-def max(input, dim=None, keepdim=False, *, out=None):
-    """max of all elements, max(dim) -> (values, indices), or max(a, b) elementwise."""
+def _extreme(input, dim, keepdim, op):
+    """max or min: of all elements, along dim as (values, indices), or of two tensors."""
+    from .elementwise import maximum, minimum
     if isinstance(dim, Tensor):
-        from .elementwise import maximum
-        return maximum(input, dim)
+        return (maximum if op == "max" else minimum)(input, dim)
+    name, reduce, arg = ("Max", np.max, np.argmax) if op == "max" else ("Min", np.min, np.argmin)
     if dim is None:
         if input._data.size == 0:
-            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
-        return Amax.apply(input, name="MaxBackward1", reduce=np.max)
+            raise RuntimeError(f"{op}(): Expected reduction dim to be specified for input.numel() "
+                               "== 0. Specify the reduction dim with the 'dim' argument.")
+        return Amax.apply(input, name=f"{name}Backward1", reduce=reduce)
     d = input._dim(dim)
-    _empty_check(input, "max", d)
-    if input.ndim == 0:
-        return return_types.max(*MaxDim.apply(input, dim=None, keepdim=keepdim))
-    return return_types.max(*MaxDim.apply(input, dim=d, keepdim=keepdim))
+    _empty_check(input, op, d)
+    values, indices = MaxDim.apply(input, dim=d if input.ndim else None, keepdim=keepdim,
+                                   name=f"{name}Backward0", arg=arg)
+    return getattr(return_types, op)(values, indices)
 
 
-def min(input, dim=None, keepdim=False, *, out=None):
-    if isinstance(dim, Tensor):
-        from .elementwise import minimum
-        return minimum(input, dim)
-    if dim is None:
-        if input._data.size == 0:
-            raise RuntimeError("min(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
-        return Amax.apply(input, name="MinBackward1", reduce=np.min)
-    d = input._dim(dim)
-    _empty_check(input, "min", d)
-    return return_types.min(*MaxDim.apply(input, dim=d if input.ndim else None, keepdim=keepdim,
-                                          name="MinBackward0", arg=np.argmin))
+def max(input, dim=None, keepdim=False):
+    return _extreme(input, dim, keepdim, "max")
+
+
+def min(input, dim=None, keepdim=False):
+    return _extreme(input, dim, keepdim, "min")
 
 
 def amax(input, dim=(), keepdim=False):
