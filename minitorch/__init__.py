@@ -34,8 +34,6 @@ long = int64
 int = int32
 short = int16
 
-FloatTensor = DoubleTensor = LongTensor = Tensor  # names only: minitorch has one Tensor class
-
 __version__ = "0.1.0"
 
 

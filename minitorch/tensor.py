@@ -68,25 +68,11 @@ class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "_base", "_view_fn",
                  "_node", "_retains_grad", "__weakref__")
 
-    def __init__(self, *args):
+    def __new__(cls, *args):
         """`Tensor([1, 2])` copies data as float32; `Tensor(2, 3)` is uninitialised 2x3."""
         if len(args) == 1 and not isinstance(args[0], int):
-            data = np.array(args[0], dtype=np.float32)
-        else:
-            data = np.empty(args[0] if len(args) == 1 and not isinstance(args[0], int) else args,
-                            dtype=np.float32)
-        Tensor._init(self, data)
-
-    def _init(self, data):
-        self._data = data
-        self._requires_grad = False
-        self.grad = None
-        self.grad_fn = None
-        self._vc = [0]          # version counter, shared with views: bumped by in-place ops
-        self._base = None       # the tensor whose memory this view shares
-        self._view_fn = None    # base array -> this view's array
-        self._node = None       # AccumulateGrad of a leaf, made once
-        self._retains_grad = False
+            return cls._make(np.array(args[0], dtype=np.float32))
+        return cls._make(np.empty(args or (0,), dtype=np.float32))
 
     @classmethod
     def _make(cls, data):
@@ -96,8 +82,11 @@ class Tensor:
         t = object.__new__(cls)
         t._data = data
         t._requires_grad = False
-        t.grad = t.grad_fn = t._base = t._view_fn = t._node = None
-        t._vc = [0]
+        t.grad = t.grad_fn = None
+        t._vc = [0]          # version counter, shared with views: bumped by in-place ops
+        t._base = None       # the tensor whose memory this view shares
+        t._view_fn = None    # base array -> this view's array
+        t._node = None       # AccumulateGrad of a leaf, made once
         t._retains_grad = False
         return t
 

@@ -359,7 +359,9 @@ def t(input):
 def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     if len(sizes) < input.ndim:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): "
+        from ..autograd.function import _type_name
+        raise RuntimeError(f"expand({_type_name(input._data.dtype)}{{{list(input.shape)}}}, "
+                           f"size={list(sizes)}): "
                            f"the number of sizes provided ({len(sizes)}) must be greater or equal "
                            f"to the number of dimensions in the tensor ({input.ndim})")
     lead = len(sizes) - input.ndim
