@@ -11,6 +11,7 @@ tensors, runs forward, and, when a gradient is needed, links the node to its inp
 nodes (`next_functions`, torch's order) and remembers their shapes and dtypes. The engine
 then sums broadcast gradients back to each input's shape and casts them to its dtype.
 """
+import itertools
 import re
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from .grad_mode import _State
 
 Tensor = None  # set by minitorch.tensor once the class exists (it imports this module)
+_sequence = itertools.count()  # nodes are numbered as they are made: the engine's order
 OUTPUT = "output"  # marks a saved array that is the node's own result
 _NO_EDGE = (None, 0)
 
@@ -97,6 +99,7 @@ class Function:
                 break
         self.next_functions = tuple(edges)
         self._meta = meta
+        self._seq = next(_sequence)
         if watch:
             self._watch = watch
         result.grad_fn = self

@@ -157,4 +157,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
                            f"({_shape_str(mat1.shape)} and {_shape_str(mat2.shape)})")
     if not isinstance(input, Tensor):
         input = Tensor._make(np.asarray(input, dtype=mat1._data.dtype))
+    from .shape import expand
+    expand(input.detach(), (mat1.shape[0], mat2.shape[1]))  # torch's error if it can't broadcast
     return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)

@@ -9,7 +9,7 @@ the input's shape.
 import numpy as np
 
 from .. import dtypes
-from ..autograd.function import Function, raise_broadcast_error, unbroadcast
+from ..autograd.function import Function, _sequence, raise_broadcast_error, unbroadcast
 from ..tensor import Tensor
 
 
@@ -133,13 +133,13 @@ class Index(Function):
 
     @staticmethod
     def forward(ctx, a, ints=(), index=()):
-        ctx.ints, ctx.index, ctx.shape = ints, index, a.shape
-        return (a[ints] if ints else a)[index]
+        ctx.ints, ctx.index, ctx.shape = ints + (Ellipsis,), index, a.shape
+        return a[ctx.ints][index]  # (the `...` keeps a 0-d selection a view, not a scalar)
 
     @staticmethod
     def backward(ctx, grad):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
-        np.add.at(out[ctx.ints] if ctx.ints else out, ctx.index, grad)
+        np.add.at(out[ctx.ints], ctx.index, grad)
         return out
 
 
@@ -179,6 +179,7 @@ class CopySlices(Function):
         others = fn.next_functions[1:] if fn is not None else ((None, 0),)
         node.next_functions = ((base_node, 0),) + others
         node._meta = [base_meta] + (fn._meta[1:] if fn is not None else [None])
+        node._seq = next(_sequence)
         return node
 
     @staticmethod
@@ -492,7 +493,10 @@ def _to_numpy_index(index):
             i = i._data
             if i.dtype.kind not in "biu":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            basic = False
+            if i.ndim == 0 and i.dtype.kind in "iu":
+                i = int(i)  # torch selects with a 0-d integer tensor, as with an int
+            else:
+                basic = False
         elif isinstance(i, (list, np.ndarray)):
             i = np.asarray(i)
             basic = False
