@@ -334,7 +334,8 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's .grad."""
         from .autograd import backward
-        backward(self, gradient, retain_graph=retain_graph)
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
+                 inputs=inputs)
 
     def detach(self):
         """The same storage and version counter, outside the graph."""
@@ -360,7 +361,15 @@ class Tensor:
         return self._retains_grad
 
     def register_hook(self, hook):
-        raise NotImplementedError("minitorch does not support tensor hooks yet")
+        """Call hook(grad) whenever self's gradient is computed; a tensor it returns
+        replaces the gradient. Returns a handle whose remove() unregisters it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        node = self._grad_node()
+        if not node.hooks:
+            node.hooks = []
+        node.hooks.append(hook)
+        return _RemovableHandle(node.hooks, hook)
 
     # ---- in-place writes -----------------------------------------------------------------
     def _inplace(self, op, *args, **kwargs):
@@ -425,6 +434,15 @@ class Tensor:
         self._requires_grad = True
         if self._retains_grad:
             node.retained = self
+
+
+class _RemovableHandle:
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
 
 
 def _category(np_dtype):

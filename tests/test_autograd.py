@@ -607,3 +607,40 @@ def test_detect_anomaly_names_the_node_that_returned_nan():
         x.sqrt().mul(0).sum().backward()
         grads.append(x.grad.tolist())
     assert str(grads[0]) == str(grads[1])
+
+
+# ---- hooks and backward(inputs=) ---------------------------------------------------------
+
+def _hooked(lib):
+    """A leaf and a non-leaf hook: one records, one doubles the gradient it sees."""
+    x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.tolist()))
+    y = x * x
+    handle = y.register_hook(lambda g: g * 2)
+    y.sum().backward(retain_graph=True)
+    handle.remove()
+    y.sum().backward()
+    return x.grad.tolist(), seen
+
+
+def test_hooks_see_and_replace_gradients_like_torch():
+    assert _hooked(minitorch) == _hooked(torch)
+
+
+def _backward_inputs(lib):
+    a = lib.tensor([1.0, 2.0], requires_grad=True)
+    b = lib.tensor([3.0, 4.0], requires_grad=True)
+    h = a * b
+    (h * a).sum().backward(inputs=[a, h])
+    return a.grad.tolist(), b.grad, h.grad.tolist()
+
+
+def test_backward_accumulates_only_into_inputs_like_torch():
+    assert _backward_inputs(minitorch) == _backward_inputs(torch)
+
+
+def test_hook_on_a_tensor_without_grad_raises_like_torch():
+    for lib in (torch, minitorch):
+        with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
+            lib.ones(2).register_hook(print)

@@ -1,7 +1,7 @@
 """minitorch.autograd: backward, grad, Function and the grad-mode switches."""
 import numpy as np
 
-from .engine import run_backward
+from .engine import _accumulate, run_backward
 from .function import AccumulateGrad, Function
 from .grad_mode import (detect_anomaly, enable_grad, is_grad_enabled, no_grad,
                         set_detect_anomaly, set_grad_enabled)
@@ -38,13 +38,32 @@ def _roots(outputs, grad_outputs, who):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(tensors)/d(leaf) into every leaf's .grad."""
-    run_backward(_roots(tensors, grad_tensors, "backward"), retain_graph=bool(retain_graph))
+    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`')."""
+    _no_create_graph(create_graph)
+    roots = _roots(tensors, grad_tensors, "backward")
+    if inputs is None:
+        run_backward(roots, retain_graph=bool(retain_graph))
+        return
+    from ..tensor import Tensor
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    nodes = [t._grad_node() for t in inputs]
+    capture = dict.fromkeys(nodes)
+    run_backward(roots, retain_graph=bool(retain_graph), capture=capture)
+    for t, node in zip(inputs, nodes):
+        if capture[node] is not None:
+            _accumulate(t, capture[node])
+
+
+def _no_create_graph(create_graph):
+    if create_graph:
+        raise NotImplementedError("minitorch computes gradients with numpy, outside the graph: "
+                                  "create_graph=True (higher-order gradients) is not supported")
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, materialize_grads=False):
     """Return d(outputs)/d(inputs) as a tuple, without touching any .grad."""
+    _no_create_graph(create_graph)
     from ..tensor import Tensor
     single = isinstance(inputs, Tensor)
     inputs = (inputs,) if single else tuple(inputs)

@@ -28,6 +28,8 @@ def run_backward(roots, retain_graph=False, capture=None):
     while waiting:
         _, node = heapq.heappop(waiting)
         g = grads.pop(node)
+        if node.hooks:
+            g = _run_hooks(node.hooks, g)
         if capture is not None:
             if node in capture:
                 capture[node] = g
@@ -54,6 +56,8 @@ def run_backward(roots, retain_graph=False, capture=None):
                     gi = gi.astype(dtype)
                 _deliver(nxt, gi, grads, waiting)
     for leaf, g in grads.items():  # only AccumulateGrad nodes are left
+        if leaf.hooks:
+            g = _run_hooks(leaf.hooks, g)
         if capture is None:
             _accumulate(leaf.variable, g)
         elif leaf in capture:
@@ -68,6 +72,16 @@ def _deliver(node, g, grads, waiting):
         grads[node] = g
         if type(node) is not AccumulateGrad:
             heapq.heappush(waiting, (-node._seq, node))
+
+
+def _run_hooks(hooks, g):
+    """Each hook sees the gradient; one that returns a tensor replaces it."""
+    from ..tensor import Tensor
+    for hook in hooks:
+        out = hook(Tensor._make(g))
+        if out is not None:
+            g = out._data
+    return g
 
 
 def _check_nan(node, grads):

@@ -29,6 +29,7 @@ class Function:
     next_functions = ()
     saved = ()
     retained = None  # a non-leaf tensor whose .grad is kept (retain_grad)
+    hooks = ()  # register_hook: called with the gradient of this node's output
     # (version counter, version, array, owner) for each saved array of a tensor: the
     # counter must still read `version` at backward. `owner` is the input tensor, or
     # OUTPUT for this node's own result (not the tensor itself: that would make a
@@ -140,6 +141,7 @@ class AccumulateGrad:
 
     node_name = "AccumulateGrad"
     next_functions = ()
+    hooks = ()
 
     def __init__(self, variable):
         self.variable = variable
