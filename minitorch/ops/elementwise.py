@@ -466,10 +466,6 @@ def _rounded_div(a, b, mode):
                        f"found '{mode}'")
 
 
-def reciprocal(input):
-    return Reciprocal.apply(input if input.is_floating_point() else input.to(dtypes.float32))
-
-
 def pow(input, exponent):
     if not isinstance(input, Tensor):
         exponent = exponent if exponent.is_floating_point() or isinstance(input, int) else exponent.float()
@@ -498,6 +494,7 @@ def _float_unary(op):
 
 exp, log, sqrt, rsqrt = _float_unary(Exp), _float_unary(Log), _float_unary(Sqrt), _float_unary(Rsqrt)
 sin, cos, tanh, sigmoid = _float_unary(Sin), _float_unary(Cos), _float_unary(Tanh), _float_unary(Sigmoid)
+reciprocal = _float_unary(Reciprocal)
 
 
 def abs(input):
@@ -510,7 +507,7 @@ def relu(input):
 
 def clamp(input, min=None, max=None):
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("minitorch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input
         if min is not None:

@@ -406,7 +406,7 @@ def contiguous(input, memory_format=None):
 def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("minitorch.cat(): expected a non-empty list of Tensors")
     pieces = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors[:1]
     ref = pieces[0]
     d = ref._dim(dim)
