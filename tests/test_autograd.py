@@ -644,3 +644,25 @@ def test_hook_on_a_tensor_without_grad_raises_like_torch():
     for lib in (torch, minitorch):
         with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
             lib.ones(2).register_hook(print)
+
+
+def _grad_mode_in_a_thread(lib):
+    """no_grad entered in another thread does not turn recording off here, as in torch."""
+    import threading
+    inside, go_on = threading.Event(), threading.Event()
+
+    def worker():
+        with lib.no_grad():
+            inside.set()
+            go_on.wait(5)
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(5)
+    y = lib.ones(2, requires_grad=True) * 2
+    go_on.set()
+    t.join()
+    return y.requires_grad, lib.is_grad_enabled()
+
+
+def test_grad_mode_is_per_thread_like_torch():
+    assert _grad_mode_in_a_thread(minitorch) == _grad_mode_in_a_thread(torch) == (True, True)

@@ -1,10 +1,15 @@
 """Whether operations record a graph: no_grad, enable_grad, set_grad_enabled."""
 import functools
+import threading
 
 
-class _State:
+class _ThreadState(threading.local):
+    """Per thread, as in torch: no_grad in a data-loading thread leaves training alone."""
     enabled = True
     anomaly = False  # set_detect_anomaly: check each node's gradients for nan
+
+
+_State = _ThreadState()
 
 
 def is_anomaly_enabled():
