@@ -549,19 +549,30 @@ def _is_int(i):
     return isinstance(i, (int, np.integer)) and not isinstance(i, bool)
 
 
+def _dims_used(i):
+    """How many of the tensor's dims one index item consumes."""
+    if i is None or i is Ellipsis:
+        return 0
+    if isinstance(i, np.ndarray) and i.dtype == bool:
+        return i.ndim
+    return 1
+
+
 def _split_ints(index, ndim):
-    """Split an advanced index into its plain ints (applied first) and the rest."""
+    """Split an advanced index in two, for torch's order: its plain ints select first (as
+    basic indexing would), then the rest (slices, None, index arrays) picks from that."""
     if not any(_is_int(i) for i in index):
         return (), index
-    used = sum(1 if not isinstance(i, np.ndarray) or i.dtype != bool else i.ndim
-               for i in index if i is not None and i is not Ellipsis)
     expanded = []
     for i in index:
-        expanded.extend([slice(None)] * (ndim - used) if i is Ellipsis else [i])
-    ints = tuple(i if _is_int(i) else slice(None) for i in expanded
-                 if i is not None for _ in range(1 if not isinstance(i, np.ndarray) or i.dtype != bool else i.ndim))
-    rest = tuple(i for i in expanded if not _is_int(i))
-    return ints, rest
+        if i is Ellipsis:
+            expanded += [slice(None)] * (ndim - sum(map(_dims_used, index)))
+        else:
+            expanded.append(i)
+    ints = []
+    for i in expanded:
+        ints += [i] if _is_int(i) else [slice(None)] * _dims_used(i)
+    return tuple(ints), tuple(i for i in expanded if not _is_int(i))
 
 
 def setitem(input, index, value):
