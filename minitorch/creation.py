@@ -82,7 +82,7 @@ def _nested_shape(data, dim=0):
         other = _nested_shape(item, dim + 1)
         if other != inner:
             if len(other) == 0 or len(inner) == 0:
-                raise TypeError(f"not a sequence" if len(other) == 0 else
+                raise TypeError("not a sequence" if len(other) == 0 else
                                 f"expected sequence of length {inner[0] if inner else 0} at dim "
                                 f"{dim + 1} (got {other[0] if other else 0})")
             raise ValueError(f"expected sequence of length {inner[0]} at dim {dim + 1} "

@@ -72,7 +72,8 @@ def to_np(d):
 # only matters when its category is higher than everything above it; Python numbers then
 # give the default type of their category (float -> float32, int -> int64).
 
-def _category(np_dtype):
+def category(np_dtype):
+    """0 for bool, 1 for integers, 2 for floats: torch promotes and casts by category."""
     return 0 if np_dtype.kind == "b" else 2 if np_dtype.kind == "f" else 1
 
 
@@ -94,11 +95,11 @@ def result_type(*operands):
                                  else builtins.int if isinstance(x, (builtins.int, np.integer))
                                  else builtins.float]
         prev = levels[level]
-        if prev is None or _category(dt) > _category(prev):
+        if prev is None or category(dt) > category(prev):
             levels[level] = dt  # a higher category wins outright: int32 + float32 is float32
-        elif level < 2 and _category(dt) == _category(prev):
+        elif level < 2 and category(dt) == category(prev):
             levels[level] = np.promote_types(prev, dt)
-    top = max(_category(dt) for dt in levels if dt is not None)
+    top = max(category(dt) for dt in levels if dt is not None)
     for dt in levels:
-        if dt is not None and _category(dt) == top:
+        if dt is not None and category(dt) == top:
             return dt

@@ -10,7 +10,7 @@ import numpy as np
 from . import dtypes
 from ._tensor_str import format_tensor
 from .autograd import function
-from .autograd.function import AccumulateGrad
+from .autograd.function import AccumulateGrad, raise_broadcast_error
 from .autograd.grad_mode import _State
 
 # torch computes 1/0 = inf and log(-1) = nan without a word; so does minitorch.
@@ -236,7 +236,7 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __index__(self):
@@ -410,12 +410,11 @@ class Tensor:
     def _write(self, values):
         """Copy values into self's storage (casting as torch allows) and bump the version."""
         values = np.asarray(values)
-        if values.dtype != self._data.dtype and _category(values.dtype) > _category(self._data.dtype):
+        if values.dtype != self._data.dtype and (
+                dtypes.category(values.dtype) > dtypes.category(self._data.dtype)):
             raise RuntimeError(f"result type {_scalar_name(values.dtype)} can't be cast to the "
                                f"desired output type {_scalar_name(self._data.dtype)}")
-        if values.shape != self._data.shape and np.broadcast_shapes(values.shape, self._data.shape) != self._data.shape:
-            raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
-                               f"broadcast shape {list(np.broadcast_shapes(values.shape, self._data.shape))}")
+        check_fits(self._data.shape, values.shape)
         self._data[...] = values
         self._vc[0] += 1
 
@@ -445,8 +444,17 @@ class _RemovableHandle:
             self.hooks.remove(self.hook)
 
 
-def _category(np_dtype):
-    return 0 if np_dtype.kind == "b" else 2 if np_dtype.kind == "f" else 1
+def check_fits(target, shape):
+    """torch's errors when values of `shape` cannot be written into a tensor of `target` shape."""
+    if shape == target:
+        return
+    try:
+        broadcast = np.broadcast_shapes(shape, target)
+    except ValueError:
+        raise_broadcast_error(target, shape)
+    if broadcast != target:
+        raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape "
+                           f"{list(broadcast)}")
 
 
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",

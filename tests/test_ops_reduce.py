@@ -7,7 +7,6 @@ drawn on purpose (small integers cast to float): max()/amax spread the gradient 
 among tied entries, max(dim) sends it to the index torch returns.
 """
 import numpy as np
-import pytest
 from hypothesis import assume, given, strategies as st
 
 from parity import FLOATS, LAYOUTS, check, layout, shapes, tensors

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .engine import _accumulate, run_backward
-from .function import AccumulateGrad, Function
+from .function import Function
 from .grad_mode import (detect_anomaly, enable_grad, is_grad_enabled, no_grad,
                         set_detect_anomaly, set_grad_enabled)
 

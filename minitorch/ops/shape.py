@@ -9,8 +9,8 @@ the input's shape.
 import numpy as np
 
 from .. import dtypes
-from ..autograd.function import Function, _sequence, raise_broadcast_error, unbroadcast
-from ..tensor import Tensor
+from ..autograd.function import Function, _sequence, unbroadcast
+from ..tensor import Tensor, check_fits
 
 
 # ---- views ---------------------------------------------------------------------------
@@ -609,14 +609,7 @@ def _check_index_put(input, index, value):
 
 
 def copy_(input, src, non_blocking=False):
-    shape, target = np.shape(src._data if isinstance(src, Tensor) else src), input._data.shape
-    try:
-        broadcast = np.broadcast_shapes(shape, target)
-    except ValueError:
-        raise_broadcast_error(target, shape)
-    if broadcast != target:
-        raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape "
-                           f"{list(broadcast)}")
+    check_fits(input._data.shape, np.shape(src._data if isinstance(src, Tensor) else src))
     if isinstance(src, Tensor) and src._data.dtype != input._data.dtype:
         src = src.to(input.dtype)
     return input._inplace(Copy.apply, src)
