@@ -401,9 +401,7 @@ class Tensor:
             self._rebase(out)
             return self
         from .ops.shape import AsStrided, CopySlices
-        base_node = base._grad_node() if base._requires_grad else None
-        base._set_history(CopySlices.wrap(base_node, (base._data.shape, base._data.dtype),
-                                          out.grad_fn, self._view_fn))
+        base._set_history(CopySlices.wrap(base, out.grad_fn, self._view_fn))
         self._rebase(AsStrided.apply(base, view_fn=self._view_fn))
         return self
 

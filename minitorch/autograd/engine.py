@@ -47,9 +47,8 @@ def run_backward(roots, retain_graph=False, capture=None):
             _check_nan(node, in_grads)
         if not retain_graph and node.saved:
             node.saved = None
-        for (nxt, _), gi, meta in zip(node.next_functions, in_grads, node._meta):
+        for (nxt, shape, dtype), gi in zip(node.inputs, in_grads):
             if nxt is not None and gi is not None:
-                shape, dtype = meta
                 if gi.shape != shape:
                     gi = unbroadcast(gi, shape)
                 if gi.dtype is not dtype and gi.dtype != dtype:

@@ -7,8 +7,8 @@ and is called as `Op.apply(*tensors_or_values)`. The `ctx` *is* the graph node: 
 object a tensor's `.grad_fn` points at, named as torch names it (`node_name`).
 
 `apply` does the bookkeeping every op shares, so each op stays a few lines: it unwraps
-tensors, runs forward, and, when a gradient is needed, links the node to its inputs'
-nodes (`next_functions`, torch's order) and remembers their shapes and dtypes. The engine
+tensors, runs forward, and, when a gradient is needed, records for each input its node,
+shape and dtype (`inputs`; `next_functions` shows the nodes in torch's form). The engine
 then sums broadcast gradients back to each input's shape and casts them to its dtype.
 """
 import itertools
@@ -21,12 +21,12 @@ from .grad_mode import _State
 Tensor = None  # set by minitorch.tensor once the class exists (it imports this module)
 _sequence = itertools.count()  # nodes are numbered as they are made: the engine's order
 OUTPUT = "output"  # marks a saved array that is the node's own result
-_NO_EDGE = (None, 0)
+_NO_INPUT = (None, None, None)
 
 
 class Function:
     node_name = "Function"
-    next_functions = ()
+    inputs = ()  # (node, shape, dtype) per operand; (None, None, None) where no grad flows
     saved = ()
     retained = None  # a non-leaf tensor whose .grad is kept (retain_grad)
     hooks = ()  # register_hook: called with the gradient of this node's output
@@ -43,6 +43,10 @@ class Function:
 
     def name(self):
         return self.node_name
+
+    @property
+    def next_functions(self):
+        return tuple((node, 0) for node, _, _ in self.inputs)
 
     def __repr__(self):
         return f"<{self.node_name} object at {hex(id(self))}>"
@@ -77,29 +81,25 @@ class Function:
         return result
 
     def _link(self, args, result):
-        """Make this node result's grad_fn: edges to the inputs' nodes (torch's order), their
-        shapes and dtypes, and the versions that arrays saved for backward must keep."""
+        """Make this node result's grad_fn: each input's node (torch's order), shape and
+        dtype, and the versions that arrays saved for backward must keep."""
         saved = self.saved
-        edges, meta, watch = [], [], []
+        inputs, watch = [], []
         for a in args:
-            if isinstance(a, Tensor):
+            if isinstance(a, Tensor) and a._requires_grad:
                 data = a._data
-                edges.append((a.grad_fn or a._node or a._grad_node(), 0) if a._requires_grad
-                             else _NO_EDGE)
-                meta.append((data.shape, data.dtype))
+                inputs.append((a.grad_fn or a._node or a._grad_node(), data.shape, data.dtype))
                 for arr in saved:
                     if arr is data:
                         watch.append((a._vc, a._vc[0], data, a))
                         break
             else:
-                edges.append(_NO_EDGE)
-                meta.append(None)
+                inputs.append(_NO_INPUT)
         for arr in saved:
             if arr is result._data:
                 watch.append((result._vc, result._vc[0], arr, OUTPUT))
                 break
-        self.next_functions = tuple(edges)
-        self._meta = meta
+        self.inputs = inputs
         self._seq = next(_sequence)
         if watch:
             self._watch = watch
@@ -140,7 +140,7 @@ class AccumulateGrad:
     """The node of a leaf tensor: adds the gradient that reaches it into `variable.grad`."""
 
     node_name = "AccumulateGrad"
-    next_functions = ()
+    next_functions = inputs = ()
     hooks = ()
 
     def __init__(self, variable):

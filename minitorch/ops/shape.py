@@ -173,12 +173,12 @@ class CopySlices(Function):
         return "torch::autograd::CopySlices"  # torch's own name for this C++ node
 
     @classmethod
-    def wrap(cls, base_node, base_meta, fn, view_fn):
+    def wrap(cls, base, fn, view_fn):
         node = cls()
         node.fn, node.view_fn = fn, view_fn
-        others = fn.next_functions[1:] if fn is not None else ((None, 0),)
-        node.next_functions = ((base_node, 0),) + others
-        node._meta = [base_meta] + (fn._meta[1:] if fn is not None else [None])
+        base_node = base._grad_node() if base._requires_grad else None
+        others = fn.inputs[1:] if fn is not None else [(None, None, None)]
+        node.inputs = [(base_node, base._data.shape, base._data.dtype)] + others
         node._seq = next(_sequence)
         return node
 
