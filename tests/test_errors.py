@@ -462,3 +462,14 @@ def test_t_of_a_3d_tensor():
 def test_len_of_a_0d_tensor():
     same_error(lambda lib: len(lib.tensor(1.0)))
 
+
+
+def test_moving_to_a_device_that_cannot_be_used():
+    """torch raises RuntimeError for a GPU it cannot use (here: none, or no 99th); so does
+    minitorch, naming the device, for any device but the CPU."""
+    theirs = raised(lambda lib: lib.ones(2).to("cuda:99"), torch)
+    for call in (lambda: minitorch.ones(2).to("cuda:99"), lambda: minitorch.ones(2).cuda(),
+                 lambda: minitorch.zeros(2, device="cuda:99")):
+        with pytest.raises(type(theirs), match="cuda"):
+            call()
+    assert minitorch.ones(2).to("cpu").device == minitorch.device("cpu")
