@@ -66,7 +66,7 @@ CPU = device("cpu")
 
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "_base", "_view_fn",
-                 "_node", "_retains_grad", "__weakref__")
+                 "_view_version", "_node", "_retains_grad", "__weakref__")
 
     def __new__(cls, *args):
         """`Tensor([1, 2])` copies data as float32; `Tensor(2, 3)` is uninitialised 2x3."""
@@ -93,14 +93,26 @@ class Tensor:
     def _become_view_of(self, parent, view_fn):
         """Mark self as a view sharing parent's memory and version counter."""
         self._vc = parent._vc
+        self._view_version = parent._vc[0]  # the version its history was made at
         self._base = parent._base if parent._base is not None else parent
         if parent._view_fn is not None:
             outer, inner = view_fn, parent._view_fn
             view_fn = lambda arr: outer(inner(arr))  # noqa: E731
         self._view_fn = view_fn
 
+    def _refresh_view(self):
+        """A view whose storage was written in place since its history was made (through
+        its base or another view) takes its history from the base again, as torch does:
+        its old grad_fn no longer says where its values come from."""
+        if self._vc[0] != self._view_version and self._base._requires_grad:
+            from .ops.shape import AsStrided
+            self._set_history(AsStrided.apply(self._base, view_fn=self._view_fn).grad_fn)
+            self._view_version = self._vc[0]
+
     def _grad_node(self):
         """The node gradients for self flow into: grad_fn, or the leaf's AccumulateGrad."""
+        if self._base is not None:
+            self._refresh_view()
         if self.grad_fn is not None:
             return self.grad_fn
         if self._node is None:
@@ -386,6 +398,8 @@ class Tensor:
         if not recording:
             self._write(op(self.detach(), *args, **kwargs)._data)
             return self
+        if self._base is not None:
+            self._refresh_view()
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
@@ -402,7 +416,7 @@ class Tensor:
             return self
         from .ops.shape import AsStrided, CopySlices
         base._set_history(CopySlices.wrap(base, out.grad_fn, self._view_fn))
-        self._rebase(AsStrided.apply(base, view_fn=self._view_fn))
+        self._refresh_view()  # self, like every view of base, now reads from the new base
         return self
 
     def _write(self, values):

@@ -321,6 +321,23 @@ def _view_mul_(idx):
     return fn
 
 
+def _sibling_view_after_write(idx, other):
+    """Write through one view; a second view made before the write must see it, and its
+    gradient must flow through the write (torch regenerates the stale view's history)."""
+    def fn(T, a, b):
+        y = a * 1
+        sibling = y[other]
+        y[idx].mul_(b)
+        return sibling * 2, y
+    return fn
+
+
+@given(setitem_case().flatmap(lambda aib: st.tuples(st.just(aib), basic_index(aib[0].shape))))
+def test_sibling_view_after_inplace(case):
+    (a, i, b), j = case
+    check(_sibling_view_after_write(i, j), a, b)
+
+
 @given(setitem_case())
 def test_setitem_basic(aib): a, i, b = aib; check(_setitem(i), a, b)
 @given(arrays(min_dims=2).filter(lambda a: a.shape[1] >= 2).flatmap(

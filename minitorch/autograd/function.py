@@ -88,7 +88,8 @@ class Function:
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
                 data = a._data
-                inputs.append((a.grad_fn or a._node or a._grad_node(), data.shape, data.dtype))
+                inputs.append((a._grad_node() if a._base is not None or a.grad_fn is None
+                               else a.grad_fn, data.shape, data.dtype))
                 for arr in saved:
                     if arr is data:
                         watch.append((a._vc, a._vc[0], data, a))

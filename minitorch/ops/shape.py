@@ -581,10 +581,7 @@ def setitem(input, index, value):
     if basic:
         if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
             value = value.to(input.dtype)
-        region = getitem(input, index)
-        copy_(region, value)
-        if region.grad_fn is not None and input._base is not None:
-            input._rebase(AsStrided.apply(input._base, view_fn=input._view_fn))
+        copy_(getitem(input, index), value)
     else:
         _check_index_put(input, index, value)
         input._inplace(lambda old, v: IndexPut.apply(old, v, index=index), value)
