@@ -205,6 +205,9 @@ class Tensor:
 
     @property
     def mT(self):
+        if self.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self.ndim}-D tensor.")
         return self.transpose(-2, -1)
 
     def _dim(self, dim, ndim=None):
@@ -427,6 +430,10 @@ class Tensor:
             raise RuntimeError(f"result type {_scalar_name(values.dtype)} can't be cast to the "
                                f"desired output type {_scalar_name(self._data.dtype)}")
         check_fits(self._data.shape, values.shape)
+        if not self._data.flags.writeable:  # an expand()ed view: elements share memory
+            raise RuntimeError("unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.")
         self._data[...] = values
         self._vc[0] += 1
 
@@ -441,10 +448,12 @@ class Tensor:
         self._set_history(node)
 
     def _set_history(self, node):
+        if self._retains_grad:  # .grad follows the tensor to its new history
+            if self.grad_fn is not None and self.grad_fn.retained is self:
+                self.grad_fn.retained = None
+            node.retained = self
         self.grad_fn = node
         self._requires_grad = True
-        if self._retains_grad:
-            node.retained = self
 
 
 class _RemovableHandle:

@@ -73,7 +73,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     nodes = [t._grad_node() for t in inputs]
     capture = dict.fromkeys(nodes)
     run_backward(_roots(outputs, grad_outputs, "grad"), retain_graph=bool(retain_graph),
-                 capture=capture)
+                 capture=capture, retained=False)
     result = []
     for i, (t, node) in enumerate(zip(inputs, nodes)):
         g = capture[node]

@@ -15,11 +15,12 @@ from .function import AccumulateGrad, unbroadcast
 from .grad_mode import _State
 
 
-def run_backward(roots, retain_graph=False, capture=None):
+def run_backward(roots, retain_graph=False, capture=None, retained=True):
     """Backpropagate from `roots`, a list of (node, gradient array) pairs.
 
     Leaves' `.grad` accumulate, unless `capture` (a dict node -> None) is given: then the
-    gradients reaching those nodes are stored in it and no `.grad` is touched.
+    gradients reaching those nodes are stored in it and no leaf's `.grad` is touched.
+    `retained`: whether retain_grad() tensors get their `.grad` (not in autograd.grad).
     """
     grads = {}  # node -> the sum of the gradients that reached it so far
     waiting = []  # heap of (-sequence number, node): the newest node pops first
@@ -28,12 +29,11 @@ def run_backward(roots, retain_graph=False, capture=None):
     while waiting:
         _, node = heapq.heappop(waiting)
         g = grads.pop(node)
+        if capture is not None and node in capture:
+            capture[node] = g
         if node.hooks:
             g = _run_hooks(node.hooks, g)
-        if capture is not None:
-            if node in capture:
-                capture[node] = g
-        elif node.retained is not None:
+        if retained and node.retained is not None:
             _accumulate(node.retained, g)
         if node.saved is None:
             node._check_saved()
@@ -55,12 +55,13 @@ def run_backward(roots, retain_graph=False, capture=None):
                     gi = gi.astype(dtype)
                 _deliver(nxt, gi, grads, waiting)
     for leaf, g in grads.items():  # only AccumulateGrad nodes are left
+        if capture is not None:
+            if leaf in capture:
+                capture[leaf] = g
+            continue
         if leaf.hooks:
             g = _run_hooks(leaf.hooks, g)
-        if capture is None:
-            _accumulate(leaf.variable, g)
-        elif leaf in capture:
-            capture[leaf] = g
+        _accumulate(leaf.variable, g)
 
 
 def _deliver(node, g, grads, waiting):

@@ -38,7 +38,8 @@ class Function:
 
     # ---- what ops call on ctx -----------------------------------------------------------
     def save_for_backward(self, *arrays):
-        """Keep arrays for backward; an in-place change to them before backward is an error."""
+        """Keep arrays for backward; an in-place change to them before backward is an error.
+        (`ctx.needs_input_grad[i]` says whether operand i wants a gradient at all.)"""
         self.saved = arrays
 
     def name(self):
@@ -58,6 +59,9 @@ class Function:
     def apply(cls, *args, **options):
         """Run the op on tensors: positional args are operands, keywords are options."""
         ctx = cls()
+        # which operands want a gradient: forward saves only what their gradients need
+        ctx.needs_input_grad = needs = tuple(
+            isinstance(a, Tensor) and a._requires_grad for a in args) if _State.enabled else ()
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         try:
             out = cls.forward(ctx, *arrays, **options)
@@ -71,11 +75,8 @@ class Function:
         result = Tensor._make(out)
         if ctx.is_view:
             result._become_view_of(args[0], lambda arr: cls.forward(cls(), arr, **options))
-        if _State.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    ctx._link(args, result)
-                    break
+        if True in needs:
+            ctx._link(args, result)
         if extra:
             return (result, *(Tensor._make(e) for e in extra))
         return result
@@ -86,16 +87,19 @@ class Function:
         saved = self.saved
         inputs, watch = [], []
         for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                data = a._data
+            if not isinstance(a, Tensor):
+                inputs.append(_NO_INPUT)
+                continue
+            data = a._data
+            if a._requires_grad:
                 inputs.append((a._grad_node() if a._base is not None or a.grad_fn is None
                                else a.grad_fn, data.shape, data.dtype))
-                for arr in saved:
-                    if arr is data:
-                        watch.append((a._vc, a._vc[0], data, a))
-                        break
             else:
                 inputs.append(_NO_INPUT)
+            for arr in saved:
+                if arr is data:
+                    watch.append((a._vc, a._vc[0], data, a))
+                    break
         for arr in saved:
             if arr is result._data:
                 watch.append((result._vc, result._vc[0], arr, OUTPUT))

@@ -17,16 +17,22 @@ def promote(a, b):
             return a, b
         rt = dtypes.result_type(a._data, b._data)
         return (a if a._data.dtype == rt else a.to(rt)), (b if b._data.dtype == rt else b.to(rt))
-    if a._data.dtype.kind == "f" and isinstance(b, (int, float)):
-        return a, b  # numpy keeps a float array's dtype against a Python number, as torch does
-    if not isinstance(b, (int, float, bool, np.number, np.bool_)):
+    if type(b) is float or type(b) is int:
+        if a._data.dtype.kind == "f":
+            return a, b  # numpy keeps a float array's dtype against a Python number, as torch
+    elif isinstance(b, (np.number, np.bool_)):
+        b = b.item()  # torch takes a numpy scalar as a Python number
+    elif not isinstance(b, (int, float)):
         raise TypeError(f"unsupported operand type: Tensor and {type(b).__name__}")
     rt = dtypes.result_type(a._data, b)
-    return (a if a._data.dtype == rt else a.to(rt)), b
+    a = a if a._data.dtype == rt else a.to(rt)
+    if rt.kind in "iu" and type(b) is int:
+        b = np.array(b).astype(rt).item()  # out-of-range ints wrap around, as torch's do
+    return a, b
 
 
 def _tensor(x, like):
-    """x as a Tensor, for ops where torch accepts a number in a tensor's place."""
+    """x as a Tensor of like's dtype, for ops where torch accepts a number in a tensor's place."""
     return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=like._data.dtype))
 
 
@@ -74,13 +80,15 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # d/da needs b and d/db needs a: keep only what a wanted gradient needs
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        return grad * b, grad * a
+        return (None if b is None else grad * b), (None if a is None else grad * a)
 
 
 class Div(Function):
@@ -88,14 +96,15 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_b = ctx.needs_input_grad[1] if ctx.needs_input_grad else False
+        ctx.save_for_backward(a if need_b else None, b)  # d/db needs a; both need b
         return a / b
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
         grad_a = grad / b
-        return grad_a, -grad_a * a / b
+        return grad_a, (None if a is None else -grad_a * a / b)
 
 
 class Neg(Function):
@@ -176,6 +185,8 @@ class RPow(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
+        if ctx.log_base == -np.inf:  # base 0: torch's gradient is 0 (0 ** x is flat or inf)
+            return np.zeros_like(grad)
         return grad * out * ctx.log_base
 
 
@@ -378,8 +389,8 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        share_a = (a > b) + 0.5 * (a == b)  # ties split the gradient evenly, as in torch
-        return grad * share_a, grad * (1 - share_a)
+        half = np.where(a == b, 0.5, 1.0)  # ties split the gradient evenly, as in torch
+        return grad * half * ~(a < b), grad * half * ~(a > b)  # nan: both get it
 
 
 class Minimum(Function):
@@ -393,8 +404,8 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        share_a = (a < b) + 0.5 * (a == b)
-        return grad * share_a, grad * (1 - share_a)
+        half = np.where(a == b, 0.5, 1.0)
+        return grad * half * ~(a > b), grad * half * ~(a < b)
 
 
 class ToCopy(Function):
@@ -526,13 +537,19 @@ clip = clamp
 def where(condition, input, other):
     """Pick input where condition holds, else other; gradients flow to the picked side."""
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
-    if not isinstance(input, Tensor):
-        input = _tensor(input, other) if isinstance(other, Tensor) else Tensor._make(
-            np.asarray(input, dtype=dtypes.result_type(input, other)))
-    input, other = promote(input, other)
-    if not isinstance(other, Tensor):
-        other = _tensor(other, input)
-    return Where.apply(input, other, condition=cond.astype(bool, copy=False))
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {_type_word(cond.dtype)}")
+    values = [x._data if isinstance(x, Tensor) else x for x in (input, other)]
+    rt = dtypes.result_type(*values)
+    input, other = (x.to(rt) if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=rt))
+                    for x in (input, other))
+    return Where.apply(input, other, condition=cond)
+
+
+def _type_word(np_dtype):
+    from ..tensor import _scalar_name
+    return _scalar_name(np_dtype)
 
 
 def maximum(input, other):
@@ -547,7 +564,12 @@ def minimum(input, other):
 
 def _compare(np_op):
     def fn(input, other):
-        b = other._data if isinstance(other, Tensor) else other
+        if other is None:  # `t == None` is a plain False, as in torch
+            return np_op is np.not_equal
+        if isinstance(other, Tensor):
+            b = other._data
+        else:
+            _, b = promote(input, other)  # numbers compare in the tensor's dtype, as in torch
         try:
             return Tensor._make(np_op(input._data, b))
         except ValueError:
@@ -565,8 +587,26 @@ def logical_not(input):
 
 
 def logical_and(input, other):
-    return Tensor._make(np.logical_and(input._data, other._data))
+    return Tensor._make(np.logical_and(input._data, _data(other)))
 
 
 def logical_or(input, other):
-    return Tensor._make(np.logical_or(input._data, other._data))
+    return Tensor._make(np.logical_or(input._data, _data(other)))
+
+
+def _bitwise(np_op):
+    """&, |, ^ and ~ : bitwise on integers, logical on bools (as numpy and torch do)."""
+    def fn(input, other=None):
+        if input._data.dtype.kind == "f" or (isinstance(other, Tensor) and other._data.dtype.kind == "f"):
+            raise NotImplementedError(f'"{fn.__name__}_cpu" not implemented for \'Float\'')
+        return Tensor._make(np_op(input._data) if other is None else np_op(input._data, _data(other)))
+    fn.__name__ = {"invert": "bitwise_not"}.get(np_op.__name__, np_op.__name__)
+    return fn
+
+
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (
+    _bitwise(f) for f in (np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert))
+
+
+def _data(x):
+    return x._data if isinstance(x, Tensor) else x

@@ -81,7 +81,7 @@ class Var(Function):
         ctx.save_for_backward(a)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
         n = _count(a.shape, axes)
-        ctx.dof = n - correction
+        ctx.dof = np.float64(n - correction if n > correction else 0)  # 0 gives inf or nan, as in torch
         ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
         out = (ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof
         return out.astype(a.dtype, copy=False)
@@ -100,7 +100,7 @@ class Std(Function):
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, a.shape
         n = _count(a.shape, axes)
-        ctx.dof = n - correction
+        ctx.dof = np.float64(n - correction if n > correction else 0)
         ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
         out = np.sqrt((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof)
         out = out.astype(a.dtype, copy=False)
@@ -110,7 +110,7 @@ class Std(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        g = _expand(grad / out, ctx.shape, ctx.axes, ctx.keepdim)
+        g = _expand(np.where(out == 0, 0, grad / out), ctx.shape, ctx.axes, ctx.keepdim)
         return g * ctx.centered / ctx.dof
 
 
@@ -129,7 +129,10 @@ class Amax(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
-        hit = a == _expand(out, a.shape, ctx.axes, ctx.keepdim)
+        out = _expand(out, a.shape, ctx.axes, ctx.keepdim)
+        hit = a == out
+        if ctx.node_name in ("MaxBackward1", "MinBackward1"):  # max(): a nan maximum is where
+            hit |= np.isnan(a) & np.isnan(out)                 # the nans are (amax: all nan)
         count = hit.sum(axis=ctx.axes, keepdims=True)
         return hit * _expand(grad, a.shape, ctx.axes, ctx.keepdim) / count
 
@@ -182,7 +185,7 @@ class Logsumexp(Function):
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
-        input = input.to(dtype)
+        input, dtype = input.to(dtype), None
     elif input._data.dtype.kind in "biu":
         dtype = np.int64  # torch sums integers and bools as int64
     return Sum.apply(input, axes=_axes(input, dim), keepdim=keepdim, dtype=dtype)
@@ -208,7 +211,13 @@ def _correction(unbiased, correction):
     return 1 if unbiased is None or unbiased else 0
 
 
+def _need_float_var(input):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+
+
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _need_float_var(input)
     if isinstance(dim, bool):  # var(unbiased) form
         dim, unbiased = None, dim
     return Var.apply(input, axes=_axes(input, dim), correction=_correction(unbiased, correction),
@@ -216,6 +225,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _need_float_var(input)
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return Std.apply(input, axes=_axes(input, dim), correction=_correction(unbiased, correction),

@@ -70,7 +70,14 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, a, shape=()):
-        return np.broadcast_to(a, shape)
+        if int(np.prod(shape)) == a.size:  # only size-1 dims change: a plain, writable view
+            out = a.view()
+            try:
+                out.shape = shape
+                return out
+            except AttributeError:
+                pass
+        return np.broadcast_to(a, shape)  # read-only: its elements share memory
 
     @staticmethod
     def backward(ctx, grad):
@@ -367,6 +374,10 @@ def expand(input, *sizes):
                            f"to the number of dimensions in the tensor ({input.ndim})")
     lead = len(sizes) - input.ndim
     shape = list(sizes)
+    for i in range(lead):
+        if sizes[i] == -1:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                               f"non-existing dimension {i}")
     for i, n in enumerate(input.shape):
         want = sizes[lead + i]
         if want == -1:
@@ -386,7 +397,7 @@ def squeeze(input, dim=None):
     if dim is None:
         return Squeeze.apply(input)
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    axes = tuple(d for d in (input._dim(d) for d in dims) if input.shape[d] == 1)
+    axes = tuple(d for d in (input._dim(d) for d in dims) if input.ndim and input.shape[d] == 1)
     return Squeeze.apply(input, axes=axes,
                          name="SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2")
 
@@ -407,6 +418,9 @@ def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("minitorch.cat(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if x.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     pieces = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors[:1]
     ref = pieces[0]
     d = ref._dim(dim)
@@ -420,7 +434,7 @@ def cat(tensors, dim=0):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
                                    f"size {ref.shape[k]} but got size {x.shape[k]} for tensor "
                                    f"number {i} in the list.")
-    dtype = dtypes.result_type(*[x._data if x.ndim else x._data[None] for x in pieces])
+    dtype = dtypes.result_type(*[x._data for x in tensors])
     tensors = [x if x._data.dtype == dtype else x.to(dtype) for x in tensors]
     return Cat.apply(*tensors, dim=d)
 
@@ -444,6 +458,11 @@ def stack(tensors, dim=0):
 
 def narrow(input, dim, start, length):
     d = input._dim(dim)
+    size = input.shape[d]
+    if start < 0:
+        start += size
+    if not 0 <= start <= size or length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     index = (slice(None),) * d + (slice(start, start + length),)
     return Slice.apply(input, index=index)
 
@@ -454,6 +473,9 @@ def split(tensor, split_size_or_sections, dim=0):
     n = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
+        if size < 0 or (size == 0 and n != 0):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
         sizes = [min(size, n - s) for s in range(0, n, size)] if size > 0 else [n]
         if n == 0:
             sizes = [0]
@@ -471,6 +493,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[input._dim(dim)]
     return split(input, max(-(-n // chunks), 1), dim)
 
@@ -485,6 +509,10 @@ def unbind(input, dim=0):
 
 def _to_numpy_index(index):
     """A Python/tensor index as numpy understands it, and whether it is basic (a view)."""
+    if isinstance(index, list) and len(index) < 32 and any(
+            isinstance(i, (list, tuple, slice, Tensor, np.ndarray)) or i is None or i is Ellipsis
+            for i in index):
+        index = tuple(index)  # torch (like old numpy) reads such a list as a tuple of indices
     if not isinstance(index, tuple):
         index = (index,)
     out, basic = [], True
@@ -502,6 +530,8 @@ def _to_numpy_index(index):
             basic = False
         elif isinstance(i, bool):
             basic = False
+        elif isinstance(i, slice) and i.step is not None and i.step <= 0:
+            raise ValueError("step must be greater than zero")
         elif not (i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer))):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                              "Variables are valid indices")

@@ -1,0 +1,234 @@
+"""Corner cases where minitorch once differed from torch, found by an adversarial review:
+each runs the same code in both engines and compares values, dtypes, gradients or the
+exception raised.
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from parity import assert_close
+from test_errors import same_error
+
+
+def same(fn):
+    """fn(lib) in both engines; results (tensors, lists of tensors, plain values) must match."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = fn(torch)
+    ours = fn(minitorch)
+    _compare(ours, theirs)
+
+
+def _compare(ours, theirs):
+    if isinstance(theirs, torch.Tensor):
+        assert_close(ours, theirs)
+    elif isinstance(theirs, (list, tuple)):
+        assert len(ours) == len(theirs)
+        for o, t in zip(ours, theirs):
+            _compare(o, t)
+    else:
+        assert ours == theirs
+
+
+def grads(expr):
+    """A function of lib that evaluates expr(lib, x) for x = [0, 2], backprops, returns x.grad."""
+    def fn(lib):
+        x = lib.tensor([0.0, 2.0], requires_grad=True)
+        expr(lib, x).sum().backward()
+        return x.grad
+    return fn
+
+
+# ---- silent wrong values and gradients ----------------------------------------------------
+
+def test_std_gradient_where_std_is_zero():
+    same(grads(lambda lib, x: (x * 0 + 1).std()))
+    same(lambda lib: _backward(lib.ones(2, 3, requires_grad=True), lambda t: t.std(1)))
+
+
+def _backward(t, fn):
+    fn(t).sum().backward()
+    return t.grad
+
+
+def test_var_with_correction_at_least_n():
+    same(lambda lib: [lib.tensor([1.0, 2.0]).var(correction=3), lib.zeros(0, 3).var(0)])
+    same(lambda lib: _backward(lib.tensor([1.0], requires_grad=True), lambda t: t.var()))
+
+
+def test_zero_to_the_power_of_a_tensor():
+    same(grads(lambda lib, x: 0.0 ** x))
+
+
+def test_where_with_a_float_number_and_an_int_tensor():
+    same(lambda lib: lib.where(lib.tensor([True, False]), 0.5, lib.tensor([1, 2])))
+    same(lambda lib: lib.where(lib.tensor([True, False]), lib.tensor([1, 2]), 2.5))
+
+
+def test_narrow_with_a_negative_start():
+    same(lambda lib: lib.arange(5).narrow(0, -2, 2))
+
+
+def test_retain_grad_then_in_place():
+    def fn(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x + 0
+        y.retain_grad()
+        y.mul_(2)
+        y.sum().backward()
+        return [y.grad, x.grad]
+    same(fn)
+
+
+def test_bitwise_operators_on_integers_and_bools():
+    same(lambda lib: [lib.tensor([1, 2]) & lib.tensor([3, 3]), lib.tensor([1, 2]) | 4,
+                      lib.tensor([5, 6]) ^ lib.tensor([3, 3]), ~lib.tensor([1, 2]),
+                      lib.tensor([True, False]) ^ lib.tensor([True, True]),
+                      ~lib.tensor([True, False])])
+
+
+def test_nan_gets_the_gradient_of_max_and_maximum():
+    nan = float("nan")
+    same(lambda lib: _backward(lib.tensor([1.0, nan, 2.0], requires_grad=True), lambda t: t.max()))
+    same(lambda lib: _backward(lib.tensor([[1.0, nan], [2.0, 3.0]], requires_grad=True),
+                               lambda t: t.amax(1)))
+
+    def pair(lib, op):
+        a = lib.tensor([nan, 1.0, 2.0], requires_grad=True)
+        b = lib.tensor([1.0, 1.0, nan], requires_grad=True)
+        getattr(lib, op)(a, b).sum().backward()
+        return [a.grad, b.grad]
+    same(lambda lib: pair(lib, "maximum"))
+    same(lambda lib: pair(lib, "minimum"))
+
+
+def test_addmm_with_beta_zero_ignores_nan_input():
+    same(lambda lib: lib.addmm(lib.full((2, 2), float("nan")), lib.ones(2, 3), lib.ones(3, 2),
+                               beta=0))
+
+
+def test_a_list_holding_lists_indexes_like_a_tuple():
+    same(lambda lib: lib.arange(6.0).reshape(2, 3)[[[0, 1]]])
+
+
+def test_python_numbers_are_taken_in_the_tensors_dtype():
+    same(lambda lib: [lib.tensor([1, 2, 3], dtype=lib.uint8) > -1,
+                      lib.tensor([1, 2], dtype=lib.int8) * 300,
+                      lib.tensor([1, 2], dtype=lib.uint8) + 300,
+                      lib.ones(2) * np.float64(2), lib.tensor([1, 2]) * np.float64(2)])
+
+
+def test_grad_captures_before_hooks_and_backward_inputs_keeps_retained_grads():
+    def hooked(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: g * 0)
+        return list(lib.autograd.grad((y * 3).sum(), [y, x]))
+    same(hooked)
+
+    def retained(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        (y * 3).sum().backward(inputs=[x])
+        return [y.grad, x.grad]
+    same(retained)
+
+
+def test_a_saved_tensor_without_grad_changed_in_place_is_an_error():
+    def constant_factor(lib):
+        x = lib.ones(3, requires_grad=True)
+        c = lib.full((3,), 4.0)
+        z = c * (x * 1)
+        c.add_(1)
+        z.sum().backward()
+    same_error(constant_factor, exact=False, key="modified by an inplace operation")
+
+    def frozen_weight(lib):
+        x = lib.ones(2, 3, requires_grad=True)
+        w = lib.ones(3, 2)
+        z = x @ w
+        w.mul_(3)
+        z.sum().backward()
+    same_error(frozen_weight, exact=False, key="modified by an inplace operation")
+
+
+# ---- legal code that must run ----------------------------------------------------------
+
+def test_operands_no_gradient_needs_may_change_in_place():
+    """torch saves only what the wanted gradients need: changing the rest is fine."""
+    def scaled(lib, op):
+        x = lib.ones(2, 2, requires_grad=True)
+        y = x * 1
+        z = op(y)
+        y.add_(1)
+        z.sum().backward()
+        return x.grad
+    for op in (lambda y: y * 2, lambda y: y / 2, lambda y: y * torch_or_mt(y).full((2, 2), 3.0),
+               lambda y: y @ torch_or_mt(y).ones(2, 2)):
+        same(lambda lib: scaled(lib, op))
+
+    def column(lib):
+        x = lib.ones(2, 2, requires_grad=True)
+        y = x * 1
+        y[:, 0] = y[:, 1] * 2
+        y.sum().backward()
+        return x.grad
+    same(column)
+
+
+def torch_or_mt(t):
+    return torch if isinstance(t, torch.Tensor) else minitorch
+
+
+def test_sum_with_a_dtype():
+    same(lambda lib: [lib.tensor([1.0, 2.0]).sum(dtype=lib.float64),
+                      lib.tensor([1, 2]).sum(dtype=lib.float32)])
+
+
+def test_writes_into_expanded_tensors():
+    same(lambda lib: lib.zeros(2, 3).expand(2, 3).add_(1))
+    same_error(lambda lib: lib.zeros(1, 3).expand(2, 3).add_(1))
+
+
+def test_squeeze_dim_of_a_0d_tensor():
+    same(lambda lib: [lib.tensor(1.0).squeeze(0), lib.tensor(1.0).squeeze(-1)])
+
+
+def test_cat_promotes_over_empty_pieces():
+    same(lambda lib: [lib.cat([lib.tensor([]), lib.tensor([1, 2])]),
+                      lib.cat([lib.tensor([1, 2]), lib.zeros(0, dtype=lib.float64)])])
+
+
+def test_comparing_with_none():
+    same(lambda lib: [lib.tensor([1, 2]) == None, lib.tensor([1, 2]) != None])  # noqa: E711
+
+
+# ---- torch's errors --------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.arange(5)[::-1],
+    lambda lib: lib.arange(5).narrow(0, 4, 2),
+    lambda lib: lib.cat([lib.tensor(1.0), lib.tensor(2.0)]),
+    lambda lib: lib.arange(10.0).chunk(0),
+    lambda lib: lib.arange(10.0).split(0),
+    lambda lib: lib.zeros(3).mT,
+    lambda lib: lib.zeros(3, 1).expand(-1, -1, 4),
+    lambda lib: lib.tensor([1, 2]).var(),
+    lambda lib: lib.where(lib.tensor([1, 0]), lib.ones(2), 0.0),
+    lambda lib: lib.ones(2) & lib.ones(2),
+], ids=["negative_step", "narrow_past_end", "cat_0d", "chunk_0", "split_0", "mT_1d",
+        "expand_new_minus_one", "var_of_ints", "where_int_condition", "bitwise_and_float"])
+def test_errors_like_torch(case):
+    same_error(case, exact=False, key=str(_torch_error(case)).split("\n")[0][:40])
+
+
+def _torch_error(case):
+    try:
+        case(torch)
+    except Exception as e:  # noqa: BLE001
+        return e
+    raise AssertionError("torch must raise here")
