@@ -60,8 +60,8 @@ class Function:
         """Run the op on tensors: positional args are operands, keywords are options."""
         ctx = cls()
         # which operands want a gradient: forward saves only what their gradients need
-        ctx.needs_input_grad = needs = tuple(
-            isinstance(a, Tensor) and a._requires_grad for a in args) if _State.enabled else ()
+        ctx.needs_input_grad = needs = [
+            isinstance(a, Tensor) and a._requires_grad for a in args] if _State.enabled else ()
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         try:
             out = cls.forward(ctx, *arrays, **options)
