@@ -98,8 +98,8 @@ def _infer_np_dtype(data):
         if isinstance(x, (list, tuple)):
             for y in x:
                 walk(y)
-        elif isinstance(x, Tensor):
-            kinds.add(x._data.dtype)
+        elif isinstance(x, (Tensor, np.ndarray)):
+            kinds.add(x._data.dtype if isinstance(x, Tensor) else x.dtype)
         elif isinstance(x, np.floating):
             kinds.add(x.dtype)  # a numpy float keeps its precision, as in torch
         elif isinstance(x, (builtins.bool, np.bool_)):
@@ -133,6 +133,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     elif isinstance(data, np.generic):
         arr = np.array(data)
     else:
+        if isinstance(data, range):
+            data = list(data)
         _nested_shape(data)
         arr = np.array(data, dtype=_infer_np_dtype(data) if dtype is None else dtypes.to_np(dtype))
     if dtype is not None:
@@ -152,6 +154,10 @@ def from_numpy(ndarray):
     """A tensor sharing ndarray's memory: changes to one show in the other."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
     dtypes.from_np(ndarray.dtype)
     return Tensor._make(ndarray)
 

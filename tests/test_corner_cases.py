@@ -232,3 +232,22 @@ def _torch_error(case):
     except Exception as e:  # noqa: BLE001
         return e
     raise AssertionError("torch must raise here")
+
+
+def test_tensor_from_a_range_and_from_a_list_of_arrays():
+    same(lambda lib: [lib.tensor(range(3)), lib.tensor([np.arange(3.0), np.arange(3.0)])])
+
+
+def test_argmax_keepdim_without_dim():
+    same(lambda lib: [lib.zeros(2, 3).argmax(keepdim=True), lib.ones(4).argmin(keepdim=True)])
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.tensor([True, False]).argmax(),
+    lambda lib: lib.zeros(0, 3).amax(0),
+    lambda lib: lib.zeros(0).argmax(),
+    lambda lib: lib.mv(lib.ones(2, 3, 4), lib.ones(4)),
+    lambda lib: lib.from_numpy(np.arange(6.0)[::-1]),
+], ids=["argmax_bool", "amax_empty_dim", "argmax_empty", "mv_3d", "from_numpy_negative_strides"])
+def test_more_errors_like_torch(case):
+    same_error(case)

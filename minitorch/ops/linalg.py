@@ -153,6 +153,9 @@ def dot(input, other):
 
 
 def mv(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {vec.ndim}, {input.ndim}, "
+                           f"{vec.ndim}")
     return matmul(input, vec)
 
 

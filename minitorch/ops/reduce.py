@@ -233,9 +233,11 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def _empty_check(input, op, dim=None):
-    if input._data.size == 0 and (dim is None or input._data.shape[dim] == 0):
-        raise IndexError(f"{op}(): Expected reduction dim {'' if dim is None else f'{dim} '}to "
-                         f"have non-zero size.")
+    """torch's IndexError for reducing over nothing."""
+    if input._data.size == 0 and dim is None:
+        raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if input._data.size == 0 and input._data.shape[dim] == 0:
+        raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
 
 
 class return_types:
@@ -277,23 +279,35 @@ def min(input, dim=None, keepdim=False):
 
 
 def amax(input, dim=(), keepdim=False):
+    for d in _axes(input, dim) or range(input.ndim):
+        _empty_check(input, "amax", d)
     return Amax.apply(input, axes=_axes(input, dim), keepdim=keepdim)
 
 
 def amin(input, dim=(), keepdim=False):
+    for d in _axes(input, dim) or range(input.ndim):
+        _empty_check(input, "amin", d)
     return Amax.apply(input, axes=_axes(input, dim), keepdim=keepdim, name="AminBackward0",
                       reduce=np.min)
 
 
 def argmax(input, dim=None, keepdim=False):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("argmax(): does not support bool input")
+    _empty_check(input, "argmax", None if dim is None or input.ndim == 0 else input._dim(dim))
     if dim is None or input.ndim == 0:
-        return Tensor._make(np.asarray(np.argmax(input._data), dtype=np.int64))
+        index = np.asarray(np.argmax(input._data), dtype=np.int64)
+        return Tensor._make(index.reshape((1,) * input.ndim) if keepdim else index)
     return Tensor._make(np.argmax(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
 
 
 def argmin(input, dim=None, keepdim=False):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("argmin(): does not support bool input")
+    _empty_check(input, "argmin", None if dim is None or input.ndim == 0 else input._dim(dim))
     if dim is None or input.ndim == 0:
-        return Tensor._make(np.asarray(np.argmin(input._data), dtype=np.int64))
+        index = np.asarray(np.argmin(input._data), dtype=np.int64)
+        return Tensor._make(index.reshape((1,) * input.ndim) if keepdim else index)
     return Tensor._make(np.argmin(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
 
 
