@@ -251,3 +251,11 @@ def test_argmax_keepdim_without_dim():
 ], ids=["argmax_bool", "amax_empty_dim", "argmax_empty", "mv_3d", "from_numpy_negative_strides"])
 def test_more_errors_like_torch(case):
     same_error(case)
+
+
+def test_integer_tensors_cannot_require_grad_in_each_spelling():
+    def set_attr(lib):
+        lib.ones(2, dtype=lib.long).requires_grad = True
+    same_error(set_attr)
+    same_error(lambda lib: lib.ones(2, dtype=lib.long).requires_grad_())
+    same_error(lambda lib: lib.arange(3, requires_grad=True))
