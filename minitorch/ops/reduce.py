@@ -279,36 +279,41 @@ def min(input, dim=None, keepdim=False):
 
 
 def amax(input, dim=(), keepdim=False):
-    for d in _axes(input, dim) or range(input.ndim):
-        _empty_check(input, "amax", d)
-    return Amax.apply(input, axes=_axes(input, dim), keepdim=keepdim)
+    return _amax(input, dim, keepdim, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
-    for d in _axes(input, dim) or range(input.ndim):
-        _empty_check(input, "amin", d)
-    return Amax.apply(input, axes=_axes(input, dim), keepdim=keepdim, name="AminBackward0",
-                      reduce=np.min)
+    return _amax(input, dim, keepdim, "amin")
+
+
+def _amax(input, dim, keepdim, op):
+    axes = _axes(input, dim)
+    for d in axes or range(input.ndim):
+        _empty_check(input, op, d)
+    return Amax.apply(input, axes=axes, keepdim=keepdim, name=f"{op.capitalize()}Backward0",
+                      reduce=np.max if op == "amax" else np.min)
+
+
+def _arg_extreme(input, dim, keepdim, op):
+    """argmax/argmin: the flat index of all elements, or the indices along dim (int64)."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(f"{op}(): does not support bool input")
+    find = np.argmax if op == "argmax" else np.argmin
+    if dim is None or input.ndim == 0:
+        _empty_check(input, op)
+        index = np.asarray(find(input._data), dtype=np.int64)
+        return Tensor._make(index.reshape((1,) * input.ndim) if keepdim else index)
+    d = input._dim(dim)
+    _empty_check(input, op, d)
+    return Tensor._make(find(input._data, axis=d, keepdims=keepdim).astype(np.int64))
 
 
 def argmax(input, dim=None, keepdim=False):
-    if input._data.dtype == np.bool_:
-        raise RuntimeError("argmax(): does not support bool input")
-    _empty_check(input, "argmax", None if dim is None or input.ndim == 0 else input._dim(dim))
-    if dim is None or input.ndim == 0:
-        index = np.asarray(np.argmax(input._data), dtype=np.int64)
-        return Tensor._make(index.reshape((1,) * input.ndim) if keepdim else index)
-    return Tensor._make(np.argmax(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
+    return _arg_extreme(input, dim, keepdim, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False):
-    if input._data.dtype == np.bool_:
-        raise RuntimeError("argmin(): does not support bool input")
-    _empty_check(input, "argmin", None if dim is None or input.ndim == 0 else input._dim(dim))
-    if dim is None or input.ndim == 0:
-        index = np.asarray(np.argmin(input._data), dtype=np.int64)
-        return Tensor._make(index.reshape((1,) * input.ndim) if keepdim else index)
-    return Tensor._make(np.argmin(input._data, axis=input._dim(dim), keepdims=keepdim).astype(np.int64))
+    return _arg_extreme(input, dim, keepdim, "argmin")
 
 
 def logsumexp(input, dim, keepdim=False):
