@@ -30,6 +30,7 @@ class Function:
     saved = ()
     retained = None  # a non-leaf tensor whose .grad is kept (retain_grad)
     hooks = ()  # register_hook: called with the gradient of this node's output
+    needs_input_grad = ()  # per operand: does it want a gradient (set by apply)
     # (version counter, version, array, owner) for each saved array of a tensor: the
     # counter must still read `version` at backward. `owner` is the input tensor, or
     # OUTPUT for this node's own result (not the tensor itself: that would make a
