@@ -65,7 +65,7 @@ CPU = device("cpu")
 
 
 class Tensor:
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_vc", "_base", "_view_fn",
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "_base", "_view_fn",
                  "_view_version", "_node", "_retains_grad", "__weakref__")
 
     def __new__(cls, *args):
@@ -82,7 +82,7 @@ class Tensor:
         t = object.__new__(cls)
         t._data = data
         t._requires_grad = False
-        t.grad = t.grad_fn = None
+        t._grad = t.grad_fn = None
         t._vc = [0]          # version counter, shared with views: bumped by in-place ops
         t._base = None       # the tensor whose memory this view shares
         t._view_fn = None    # base array -> this view's array
@@ -167,6 +167,31 @@ class Tensor:
     @property
     def is_leaf(self):
         return self.grad_fn is None
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """torch's checks: a gradient is a tensor of self's shape and dtype, or None."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' "
+                                   f"to a tensor of size '{list(self.shape)}'. Please ensure that "
+                                   "the gradient and the tensor are the same size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_type(value._data.dtype)}' to "
+                    f"a tensor with grad_dtype '{_scalar_name(self._data.dtype)}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+                    "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
+        self._grad = value
 
     @property
     def requires_grad(self):
@@ -293,8 +318,8 @@ class Tensor:
     def __deepcopy__(self, memo):
         t = Tensor._make(self._data.copy())
         t._requires_grad = self._requires_grad
-        if self.grad is not None:
-            t.grad = Tensor._make(self.grad._data.copy())
+        if self._grad is not None:
+            t._grad = Tensor._make(self._grad._data.copy())
         memo[id(self)] = t
         return t
 
@@ -483,6 +508,13 @@ def check_fits(target, shape):
 
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
                  "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _c_type(np_dtype):
+    """The C type torch names in some messages ('float', 'double', 'long int', ...)."""
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "bool": "bool"}[np_dtype.name]
 
 
 def _scalar_name(np_dtype):

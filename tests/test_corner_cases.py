@@ -259,3 +259,27 @@ def test_integer_tensors_cannot_require_grad_in_each_spelling():
     same_error(set_attr)
     same_error(lambda lib: lib.ones(2, dtype=lib.long).requires_grad_())
     same_error(lambda lib: lib.arange(3, requires_grad=True))
+
+
+def test_fill_zero_and_copy_nodes_are_named_as_in_torch():
+    def names(lib):
+        x = lib.ones(3, requires_grad=True)
+        out = []
+        for op in (lambda y: y.fill_(0), lambda y: y.zero_(), lambda y: y.copy_(x)):
+            y = x * 1
+            op(y)
+            out.append(y.grad_fn.name())
+        return out
+    same(names)
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", lib.ones(2)),
+    lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", lib.ones(3, dtype=lib.float64)),
+    lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", 3),
+    lambda lib: lib.tensor([True]).abs(),
+    lambda lib: lib.tensor([True]).relu(),
+    lambda lib: -lib.tensor([True]),
+], ids=["grad_shape", "grad_dtype", "grad_type", "abs_bool", "relu_bool", "neg_bool"])
+def test_grad_assignment_and_bool_math_errors_like_torch(case):
+    same_error(case)

@@ -93,7 +93,7 @@ def _check_nan(node, grads):
 def _accumulate(t, g):
     """Add g into t.grad (a fresh array the first time: g may be shared with other edges)."""
     from ..tensor import Tensor
-    if t.grad is None:
-        t.grad = Tensor._make(np.array(g, dtype=t._data.dtype, copy=True))
+    if t._grad is None:
+        t._grad = Tensor._make(np.array(g, dtype=t._data.dtype, copy=True))
     else:
-        t.grad._data += g
+        t._grad._data += g

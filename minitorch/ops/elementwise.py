@@ -492,6 +492,10 @@ def square(input):
 
 
 def neg(input):
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("Negation, the `-` operator, on a bool tensor is not supported. "
+                                  "If you are trying to invert a mask, use the `~` or "
+                                  "`logical_not()` operator instead.")
     return Neg.apply(input)
 
 
@@ -509,10 +513,14 @@ reciprocal = _float_unary(Reciprocal)
 
 
 def abs(input):
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     return Abs.apply(input)
 
 
 def relu(input):
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 

@@ -79,8 +79,8 @@ def _check_float_pair(a, b, op):
 
 
 def _type(t):
-    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int"}.get(
-        t.dtype.name, t.dtype.name)
+    from ..tensor import _c_type
+    return _c_type(t._data.dtype)
 
 
 def matmul(input, other):

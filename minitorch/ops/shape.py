@@ -224,8 +224,12 @@ class IndexPut(Function):
 # ---- copies ---------------------------------------------------------------------------
 
 class Copy(Function):
-    """x.copy_(src) / x.fill_(v) on a tensor in a graph: the new values come from src."""
+    """x.copy_(src) / x.fill_(v) / x.zero_() on a tensor in a graph: the new values come
+    from src."""
     node_name = "CopyBackwards"
+
+    def name(self):  # torch's CopyBackwards is a C++ node, named with its namespace
+        return "torch::autograd::CopyBackwards" if self.node_name == "CopyBackwards" else self.node_name
 
     @staticmethod
     def forward(ctx, old, src, name="CopyBackwards"):
@@ -643,9 +647,12 @@ def copy_(input, src, non_blocking=False):
 
 
 def fill_(input, value):
-    value = value.item() if isinstance(value, Tensor) else value
-    return input._inplace(lambda old, v: Copy.apply(old, v, name="FillBackward0"), value)
+    return _fill(input, value.item() if isinstance(value, Tensor) else value, "FillBackward2")
 
 
 def zero_(input):
-    return fill_(input, 0)
+    return _fill(input, 0, "ZeroBackward0")
+
+
+def _fill(input, value, name):
+    return input._inplace(lambda old, v: Copy.apply(old, v, name=name), value)
