@@ -224,15 +224,26 @@ def _gen(generator):
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
-    d = _float(dtype)
-    data = _gen(generator).random(_size(size, **_size_kw(kw)), dtype=np.float64 if d == np.float64 else np.float32)
+    d = _random_float(dtype, "check_uniform_bounds")
+    data = _gen(generator).random(_size(size, **_size_kw(kw)),
+                                  dtype=np.float64 if d == np.float64 else np.float32)
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
-    d = _float(dtype)
-    data = _gen(generator).standard_normal(_size(size, **_size_kw(kw)), dtype=np.float64 if d == np.float64 else np.float32)
+    d = _random_float(dtype, "normal_kernel_cpu")
+    data = _gen(generator).standard_normal(_size(size, **_size_kw(kw)),
+                                           dtype=np.float64 if d == np.float64 else np.float32)
     return _finish(data.astype(d, copy=False), requires_grad, device)
+
+
+def _random_float(dtype, kernel):
+    """rand/randn make floats only: torch's error (naming its kernel) for other dtypes."""
+    d = _float(dtype)
+    if d.kind != "f":
+        from .tensor import _scalar_name
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar_name(d)}\'')
+    return d
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,

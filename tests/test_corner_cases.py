@@ -283,3 +283,12 @@ def test_fill_zero_and_copy_nodes_are_named_as_in_torch():
 ], ids=["grad_shape", "grad_dtype", "grad_type", "abs_bool", "relu_bool", "neg_bool"])
 def test_grad_assignment_and_bool_math_errors_like_torch(case):
     same_error(case)
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.rand(2, dtype=lib.int64),
+    lambda lib: lib.randn(2, dtype=lib.int64),
+    lambda lib: lib.rand(2, dtype=lib.bool),
+], ids=["rand_int", "randn_int", "rand_bool"])
+def test_random_floats_only(case):
+    same_error(case)
