@@ -39,6 +39,45 @@ def assert_close(ours, theirs, rtol=None, what="value"):
         np.testing.assert_allclose(ours_np, theirs_np, rtol=tol, atol=tol * scale, err_msg=what)
 
 
+# ---- errors and printed forms -----------------------------------------------------------
+
+def torch_name(s):
+    if minitorch is torch:       # a torch stand-in, used to check the tests themselves
+        return s
+    return s.replace("torch.", "minitorch.")
+
+
+def builtin_base(cls):
+    return next(c for c in cls.__mro__ if c.__module__ == "builtins")
+
+
+def raised(fn, lib):
+    try:
+        fn(lib)
+    except Exception as e:   # noqa: BLE001 - any exception is the result under test
+        return e
+    return None
+
+
+def same_error(fn, exact=True, key=None):
+    """fn(torch) and fn(minitorch) raise the same builtin exception type; the message is
+    torch's exactly (exact=True) or contains `key` (a sentence of torch's message)."""
+    theirs = raised(fn, torch)
+    assert theirs is not None, "the case must make torch raise"
+    ours = raised(fn, minitorch)
+    assert ours is not None, f"minitorch raised nothing; torch raised {type(theirs).__name__}: {theirs}"
+    assert isinstance(ours, builtin_base(type(theirs))), \
+        f"minitorch raised {type(ours).__name__}: {ours}; torch raised {type(theirs).__name__}: {theirs}"
+    assert builtin_base(type(ours)) is builtin_base(type(theirs))
+    expected = torch_name(str(theirs))
+    if exact:
+        assert str(ours) == expected, f"\nminitorch: {ours}\ntorch:     {expected}"
+    else:
+        assert key in str(theirs), "the key must be torch's own text"
+        assert torch_name(key) in str(ours), f"\nminitorch: {ours}\ntorch:     {expected}"
+    return ours, theirs
+
+
 def leaves(arrays, requires_grad=True):
     """The same inputs as leaves of both engines (float arrays require grad)."""
     ours, theirs = [], []

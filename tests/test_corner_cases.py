@@ -9,8 +9,7 @@ import pytest
 import torch
 
 import minitorch
-from parity import assert_close
-from test_errors import same_error
+from parity import assert_close, same_error
 
 
 def same(fn):

@@ -19,6 +19,7 @@ import pytest
 import torch
 
 import minitorch
+from parity import torch_name
 
 # Tutorial 1: Tensor (verbatim, in order).
 TUTORIAL_1 = [
@@ -112,10 +113,6 @@ RANDOM_VARS = {"x_rand": (3, None), "rand_tensor": (4, None), "tensor": (5, 7), 
 RANDOM_FUNCS = ("rand", "rand_like", "randn", "randn_like", "randint", "randint_like")
 
 
-def torch_name(s):
-    if minitorch is torch:       # a torch stand-in, used to check the tests themselves
-        return s
-    return s.replace("torch.", "minitorch.")
 
 
 def as_minitorch(code):

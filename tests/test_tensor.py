@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from parity import assert_close
+from parity import assert_close, torch_name
 
 LIBS = (minitorch, torch)
 DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool"]
@@ -23,11 +23,6 @@ NP = {"float32": np.float32, "float64": np.float64, "int64": np.int64, "int32": 
       "uint8": np.uint8, "bool": np.bool_}
 
 
-def torch_name(s):
-    """torch's printed form, read as minitorch's."""
-    if minitorch is torch:       # a torch stand-in, used to check the tests themselves
-        return s
-    return s.replace("torch.", "minitorch.")
 
 
 def same_dtype(ours, theirs):
