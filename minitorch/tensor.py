@@ -27,6 +27,17 @@ class Size(tuple):
         item = tuple.__getitem__(self, index)
         return Size(item) if isinstance(index, slice) else item
 
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
     def numel(self):
         n = 1
         for s in self:
@@ -65,6 +76,7 @@ CPU = device("cpu")
 
 
 class Tensor:
+    __array_priority__ = 1000  # `np.float64(2) * t` leaves the product to Tensor, as in torch
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "_base", "_view_fn",
                  "_view_version", "_node", "_retains_grad", "__weakref__")
 
@@ -308,7 +320,7 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:  # f"{loss}" and f"{loss:.3f}" format the number, as in torch
             return self.item().__format__(spec)
         return object.__format__(self, spec) if spec else repr(self)
 
@@ -337,8 +349,11 @@ class Tensor:
             _check_device(dev)
         if dtype is None or dtypes.to_np(dtype) == self._data.dtype:
             return self.clone() if kwargs.get("copy") else self
+        target = dtypes.to_np(dtype)
+        if target.kind != "f":  # integers and bools carry no gradient: outside the graph
+            return Tensor._make(self._data.astype(target))
         from .ops.elementwise import ToCopy
-        return ToCopy.apply(self, dtype=dtypes.to_np(dtype))
+        return ToCopy.apply(self, dtype=target)
 
     def type(self, dtype=None):
         if dtype is None:

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import minitorch
-from parity import assert_close, same_error
+from parity import assert_close, same_error, torch_name
 
 
 def same(fn):
@@ -291,3 +291,54 @@ def test_grad_assignment_and_bool_math_errors_like_torch(case):
 ], ids=["rand_int", "randn_int", "rand_bool"])
 def test_random_floats_only(case):
     same_error(case)
+
+
+# ---- a second review: tutorial-style code ---------------------------------------------
+
+def test_casts_to_integers_and_bools_leave_the_graph():
+    def fn(lib):
+        x = lib.tensor([0.0, 1.5, 2.5], requires_grad=True)
+        (x.long().float() * x + x.bool().float() * x).sum().backward()
+        return [x.grad, x.long().requires_grad, x.int().grad_fn is None]
+    same(fn)
+
+
+def test_gradients_at_bounds_and_nans():
+    nan = float("nan")
+    same(lambda lib: _backward(lib.tensor([-2.0, -1.0, 0.0, 1.0, 2.0, nan], requires_grad=True),
+                               lambda t: t.clamp(-1, 1) + t.clamp(min=1) + t.clamp(max=0)))
+    same(lambda lib: _backward(lib.tensor([nan, 1.0, -1.0], requires_grad=True),
+                               lambda t: t.relu() + t.abs()))
+
+
+def test_numpy_operands_on_either_side():
+    same(lambda lib: [np.float64(2) * lib.tensor([1.0, 2.0]), np.float32(3) + lib.tensor([1, 2]),
+                      lib.tensor([1.0, 2.0]) * np.array([1.0, 2.0])])
+
+
+def test_leaf_grads_are_laid_out_like_the_leaf():
+    def fn(lib):
+        w = lib.ones(2, 3, requires_grad=True)
+        (lib.ones(4, 3) @ w.t()).sum().backward()
+        return [w.grad.stride(), w.grad.view(-1)]
+    same(fn)
+
+
+def test_range_indices():
+    same(lambda lib: [lib.arange(12.0).reshape(3, 4)[range(3), lib.tensor([0, 3, 1])],
+                      lib.arange(6.0)[range(2)]])
+
+
+def test_size_arithmetic_keeps_size():
+    same(lambda lib: [torch_name(repr(s)) for s in (
+        lib.zeros(2, 3).shape + (4,), (1,) + lib.zeros(2).shape, lib.zeros(2).shape * 2)])
+
+
+def test_formatting_a_0d_tensor_formats_its_number():
+    same(lambda lib: [f"{lib.tensor(0.25)}", f"{lib.tensor(True)}", "{}".format(lib.tensor(3)),
+                      f"{lib.tensor(1.5):.3f}", f"{lib.tensor([1.0, 2.0])}"])
+
+
+def test_comparing_with_other_objects():
+    same(lambda lib: [lib.tensor([1, 2, 3]) == [1, 2, 3], lib.tensor([1]) == "a",
+                      lib.tensor([1]) != "a"])

@@ -93,7 +93,9 @@ def _check_nan(node, grads):
 def _accumulate(t, g):
     """Add g into t.grad (a fresh array the first time: g may be shared with other edges)."""
     from ..tensor import Tensor
-    if t._grad is None:
-        t._grad = Tensor._make(np.array(g, dtype=t._data.dtype, copy=True))
+    if t._grad is None:  # a fresh array laid out like the leaf (as torch's grads are)
+        grad = np.empty_like(t._data)
+        grad[...] = g
+        t._grad = Tensor._make(grad)
     else:
         t._grad._data += g

@@ -22,6 +22,8 @@ def promote(a, b):
             return a, b  # numpy keeps a float array's dtype against a Python number, as torch
     elif isinstance(b, (np.number, np.bool_)):
         b = b.item()  # torch takes a numpy scalar as a Python number
+    elif isinstance(b, np.ndarray):
+        return promote(a, Tensor._make(b))  # and an array as a tensor
     elif not isinstance(b, (int, float)):
         raise TypeError(f"unsupported operand type: Tensor and {type(b).__name__}")
     rt = dtypes.result_type(a._data, b)
@@ -203,7 +205,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
-        return grad * np.sign(a)
+        return grad * np.sign(np.nan_to_num(a, nan=0.0))  # sign(nan) taken as 0, as in torch
 
 
 class Exp(Function):
@@ -336,7 +338,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        return grad * (out > 0)
+        return grad * ~(out <= 0)  # nan passes the gradient, as in torch
 
 
 class Clamp(Function):
@@ -356,11 +358,11 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
-        keep = np.ones(a.shape, dtype=bool)
+        keep = np.ones(a.shape, dtype=bool)  # strictly inside the bounds, as in torch
         if ctx.min is not None:
-            keep &= a >= ctx.min
+            keep &= a > ctx.min
         if ctx.max is not None:
-            keep &= a <= ctx.max
+            keep &= a < ctx.max
         return grad * keep
 
 
@@ -572,7 +574,7 @@ def minimum(input, other):
 
 def _compare(np_op):
     def fn(input, other):
-        if other is None:  # `t == None` is a plain False, as in torch
+        if other is None or isinstance(other, (str, list, tuple)):  # torch: a plain False
             return np_op is np.not_equal
         if isinstance(other, Tensor):
             b = other._data

@@ -529,7 +529,7 @@ def _to_numpy_index(index):
                 i = int(i)  # torch selects with a 0-d integer tensor, as with an int
             else:
                 basic = False
-        elif isinstance(i, (list, np.ndarray)):
+        elif isinstance(i, (list, range, np.ndarray)):
             i = np.asarray(i)
             basic = False
         elif isinstance(i, bool):
