@@ -344,3 +344,19 @@ def test_formatting_a_0d_tensor_formats_its_number():
 def test_comparing_with_other_objects():
     same(lambda lib: [lib.tensor([1, 2, 3]) == [1, 2, 3], lib.tensor([1]) == "a",
                       lib.tensor([1]) != "a"])
+
+
+def test_float16_reductions_accumulate_in_float32():
+    same(lambda lib: [lib.full((4,), 60000.0, dtype=lib.float16).mean(),
+                      lib.full((4,), 60000.0, dtype=lib.float16).var(),
+                      lib.full((4,), 60000.0, dtype=lib.float16).std(),
+                      lib.full((10000,), 0.1, dtype=lib.float16).view(100, 100).sum(0)])
+
+
+def test_as_tensor_with_a_dtype_keeps_the_graph():
+    def fn(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = lib.as_tensor(x, dtype=lib.float64)
+        (y * y).sum().backward()
+        return [y.grad_fn.name(), x.grad]
+    same(fn)

@@ -33,6 +33,11 @@ def _count(shape, axes):
     return int(np.prod(shape if axes is None else [shape[i] for i in axes]))
 
 
+def _wide(a):
+    """float16 reduces in float32 (as torch's kernels do) and rounds once at the end."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
 def _expand(grad, shape, axes, keepdim):
     """The output gradient broadcast back to the input's shape."""
     if not keepdim and axes is not None:
@@ -50,7 +55,8 @@ class Sum(Function):
         if axes is not None:
             ctx.node_name = "SumBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
-        return a.sum(axis=axes, keepdims=keepdim, dtype=dtype)
+        return _wide(a).sum(axis=axes, keepdims=keepdim, dtype=dtype).astype(
+            dtype or a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -66,7 +72,7 @@ class Mean(Function):
             ctx.node_name = "MeanBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         ctx.count = _count(a.shape, axes)
-        return (a.sum(axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
+        return (_wide(a).sum(axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -80,17 +86,18 @@ class Var(Function):
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.save_for_backward(a)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        dtype, a = a.dtype, _wide(a)
         n = _count(a.shape, axes)
-        ctx.dof = np.float64(n - correction if n > correction else 0)  # 0 gives inf or nan, as in torch
+        ctx.dof = float(n - correction) if n > correction else 0.0  # 0 gives inf/nan, as in torch
         ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
         out = (ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof
-        return out.astype(a.dtype, copy=False)
+        return out.astype(dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
         g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
-        return g * (2 / ctx.dof) * ctx.centered
+        return g * 2 * ctx.centered / ctx.dof  # (arrays divide by 0 without raising)
 
 
 class Std(Function):
@@ -99,11 +106,12 @@ class Std(Function):
     @staticmethod
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, a.shape
+        dtype, a = a.dtype, _wide(a)
         n = _count(a.shape, axes)
-        ctx.dof = np.float64(n - correction if n > correction else 0)
+        ctx.dof = float(n - correction) if n > correction else 0.0
         ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
         out = np.sqrt((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof)
-        out = out.astype(a.dtype, copy=False)
+        out = out.astype(dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
