@@ -360,3 +360,11 @@ def test_as_tensor_with_a_dtype_keeps_the_graph():
         (y * y).sum().backward()
         return [y.grad_fn.name(), x.grad]
     same(fn)
+
+
+def test_isnan_equal_allclose():
+    nan = float("nan")
+    same(lambda lib: [lib.isnan(lib.tensor([1.0, nan])), lib.tensor([1.0, nan]).isnan(),
+                      lib.isinf(lib.tensor([1.0, float("inf")])), lib.equal(lib.ones(2), lib.ones(2)),
+                      lib.equal(lib.ones(2), lib.ones(3)), lib.allclose(lib.ones(2), lib.ones(2) + 1e-9),
+                      lib.ones(2).allclose(lib.zeros(2))])

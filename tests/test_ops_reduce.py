@@ -187,3 +187,22 @@ def test_mean_empty(azn): a, z, n = azn; check(lambda T, a: (a.mean(z), a.mean(n
 def test_amax_empty(azn): a, z, n = azn; check(lambda T, a: (a.amax(n), *a.max(n), a.argmin(n)), a)  # reduce a non-empty dim
 @given(empty())
 def test_logsumexp_empty(azn): a, z, n = azn; check(lambda T, a: (a.logsumexp(z), a.logsumexp(n)), a)  # -inf over nothing
+
+
+@st.composite
+def norm_case(draw):
+    a = draw(tensors())
+    p = draw(st.sampled_from(["fro", 2, 1, 3, 0, float("inf")]))
+    dim = None if a.ndim == 0 else draw(st.one_of(st.none(), st.integers(-a.ndim, a.ndim - 1)))
+    return a, p, dim, draw(st.booleans())
+
+
+@given(norm_case())
+def test_norm(case):
+    a, p, dim, keepdim = case
+    check(lambda T, a: (a.norm(p=p, dim=dim, keepdim=keepdim), T.norm(a, p, dim, keepdim)), a)
+
+
+@given(st.sampled_from(["fro", 1, 3, float("inf")]))
+def test_norm_of_zeros_has_torchs_gradient(p):
+    check(lambda T, a: a.norm(p=p), np.zeros((2, 3)))

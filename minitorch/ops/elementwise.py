@@ -592,6 +592,27 @@ eq, ne, lt, le, gt, ge = (_compare(f) for f in (np.equal, np.not_equal, np.less,
                                                   np.greater, np.greater_equal))
 
 
+def isnan(input):
+    return Tensor._make(np.isnan(input._data))
+
+
+def isinf(input):
+    return Tensor._make(np.isinf(input._data))
+
+
+def isfinite(input):
+    return Tensor._make(np.isfinite(input._data))
+
+
+def equal(input, other):
+    """True when both have the same shape and the same values."""
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
 def logical_not(input):
     return Tensor._make(np.logical_not(input._data))
 

@@ -41,7 +41,9 @@ METHODS = {
     # reductions
     "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min,
     "amax": R.amax, "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin,
-    "logsumexp": R.logsumexp, "all": R.all, "any": R.any,
+    "logsumexp": R.logsumexp, "all": R.all, "any": R.any, "norm": R.norm,
+    "isnan": E.isnan, "isinf": E.isinf, "isfinite": E.isfinite, "equal": E.equal,
+    "allclose": E.allclose,
     # products
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "dot": L.dot, "mv": L.mv, "addmm": L.addmm,
     # shape

@@ -189,6 +189,43 @@ class Logsumexp(Function):
         return _expand(grad, a.shape, ctx.axes, ctx.keepdim) * np.exp(a - out)
 
 
+class Norm(Function):
+    """The vector p-norm over dims: (sum |a|^p)^(1/p); p = inf is max |a|."""
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, p=2, axes=None, keepdim=False):
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        mag = np.abs(_wide(a))
+        if p == np.inf:
+            out = mag.max(axis=axes, keepdims=True, initial=0)
+        elif p == 0:  # how many are not zero
+            out = (mag != 0).sum(axis=axes, keepdims=True)
+        elif p == 2:
+            out = np.sqrt((mag * mag).sum(axis=axes, keepdims=True))
+        else:
+            out = (mag ** p).sum(axis=axes, keepdims=True) ** (1 / p)
+        out = out.astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
+        p = ctx.p
+        if p == 0:
+            return np.zeros_like(g)
+        if p == np.inf:
+            hit = np.abs(a) == out  # shared evenly among the largest |a|, as in torch
+            return g * np.sign(a) * hit / hit.sum(axis=ctx.axes, keepdims=True)
+        if p == 1:
+            return g * np.sign(a)
+        # d/da = a |a|^(p-2) / norm^(p-1); a zero norm gets a zero gradient
+        scale = np.where(out == 0, 0, 1 / np.where(out == 0, 1, out) ** (p - 1))
+        return g * a * np.abs(a) ** (p - 2) * scale if p != 2 else g * a * scale
+
+
 # ---- the functions users call ------------------------------------------------------------
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -328,6 +365,17 @@ def logsumexp(input, dim, keepdim=False):
     if input._data.dtype.kind != "f":
         input = input.to(dtypes.float32)
     return Logsumexp.apply(input, axes=_axes(input, dim), keepdim=keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The vector p-norm (2 unless p says otherwise; 'fro' is 2) over all elements or dims."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype.name.capitalize().replace('Int64', 'Long')}")
+    p = 2 if p in ("fro", None) else float(p)
+    return Norm.apply(input, p=p, axes=_axes(input, dim), keepdim=keepdim)
 
 
 def all(input, dim=None, keepdim=False):
