@@ -666,3 +666,38 @@ def _grad_mode_in_a_thread(lib):
 
 def test_grad_mode_is_per_thread_like_torch():
     assert _grad_mode_in_a_thread(minitorch) == _grad_mode_in_a_thread(torch) == (True, True)
+
+
+# ---- a user's own autograd.Function, written as for torch --------------------------------
+
+def _legendre(lib):
+    class LegendrePolynomial3(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return 0.5 * (5 * input ** 3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * input ** 2 - 1)
+    return LegendrePolynomial3
+
+
+@given(tensors())
+def test_a_users_function_runs_as_in_torch(a):
+    from parity import check
+    out = check(lambda T, x: _legendre(T).apply(x * 2), a)
+    assert out.grad_fn.name() == "LegendrePolynomial3Backward" == \
+        _legendre(torch).apply(torch.ones(1, requires_grad=True)).grad_fn.name()
+
+
+def test_a_users_function_checks_saved_versions_like_torch():
+    def f(lib):
+        x = lib.ones(3, dtype=lib.float64, requires_grad=True)
+        h = x * 1
+        y = _legendre(lib).apply(h)
+        h.add_(1)
+        y.sum().backward()
+    from parity import same_error
+    same_error(f, exact=False, key="modified by an inplace operation")

@@ -37,6 +37,21 @@ class Function:
     # reference cycle, and the graph would wait for the garbage collector to be freed).
     _watch = ()
 
+    def __init_subclass__(cls, **kwargs):
+        """A Function written outside minitorch is a user's, written as torch's are: its
+        forward and backward take and return tensors. Wrap them to speak arrays."""
+        super().__init_subclass__(**kwargs)
+        if not cls.__module__.startswith("minitorch."):
+            cls.node_name = cls.__name__ + "Backward"
+            cls.forward = staticmethod(_tensor_forward(cls.__dict__["forward"]))
+            cls.backward = staticmethod(_tensor_backward(cls.__dict__["backward"]))
+
+    @property
+    def saved_tensors(self):
+        """What a user's forward saved (tensors), as torch's ctx.saved_tensors."""
+        self._check_saved()
+        return self.saved
+
     # ---- what ops call on ctx -----------------------------------------------------------
     def save_for_backward(self, *arrays):
         """Keep arrays for backward; an in-place change to them before backward is an error.
@@ -97,8 +112,8 @@ class Function:
                                else a.grad_fn, data.shape, data.dtype))
             else:
                 inputs.append(_NO_INPUT)
-            for arr in saved:
-                if arr is data:
+            for arr in saved:  # (a user's Function saves tensors, not arrays)
+                if arr is data or (type(arr) is Tensor and arr._data is data):
                     watch.append((a._vc, a._vc[0], data, a))
                     break
         for arr in saved:
@@ -157,6 +172,32 @@ class AccumulateGrad:
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def _tensor_forward(forward):
+    """A user's forward on tensors (outside the graph), seen from apply as arrays in, array out."""
+    forward = forward.__func__ if isinstance(forward, staticmethod) else forward
+
+    def on_arrays(ctx, *arrays, **options):
+        from .grad_mode import no_grad
+        with no_grad():
+            out = forward(ctx, *[Tensor._make(a) if isinstance(a, np.ndarray) else a
+                                 for a in arrays], **options)
+        return out._data if isinstance(out, Tensor) else np.asarray(out)
+    return on_arrays
+
+
+def _tensor_backward(backward):
+    """A user's backward on tensors, seen from the engine as array in, arrays out."""
+    backward = backward.__func__ if isinstance(backward, staticmethod) else backward
+
+    def on_arrays(ctx, grad):
+        from .grad_mode import no_grad
+        with no_grad():
+            grads = backward(ctx, Tensor._make(grad))
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        return tuple(g._data if isinstance(g, Tensor) else g for g in grads)
+    return on_arrays
 
 
 def raise_broadcast_error(a, b):
