@@ -6,6 +6,10 @@ A subclass defines
 and is called as `Op.apply(*tensors_or_values)`. The `ctx` *is* the graph node: the
 object a tensor's `.grad_fn` points at, named as torch names it (`node_name`).
 
+minitorch's own ops work on numpy arrays (fast, and plain to read). A Function a user
+writes outside minitorch is written as for torch, on tensors; `__init_subclass__` wraps
+its forward and backward so that the rest of the machinery sees arrays all the same.
+
 `apply` does the bookkeeping every op shares, so each op stays a few lines: it unwraps
 tensors, runs forward, and, when a gradient is needed, records for each input its node,
 shape and dtype (`inputs`; `next_functions` shows the nodes in torch's form). The engine
