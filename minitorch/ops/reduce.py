@@ -212,10 +212,10 @@ class Norm(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
-        g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
         p = ctx.p
         if p == 0:
-            return np.zeros_like(g)
+            return None  # a count has no gradient (torch leaves .grad unset too)
+        g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
         if p == np.inf:
             hit = np.abs(a) == out  # shared evenly among the largest |a|, as in torch
             return g * np.sign(a) * hit / hit.sum(axis=ctx.axes, keepdims=True)
