@@ -460,7 +460,7 @@ class Tensor:
         if base is None:
             self._rebase(out)
             return self
-        from .ops.shape import AsStrided, CopySlices
+        from .ops.shape import CopySlices
         base._set_history(CopySlices.wrap(base, out.grad_fn, self._view_fn))
         self._refresh_view()  # self, like every view of base, now reads from the new base
         return self
