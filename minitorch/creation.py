@@ -242,8 +242,7 @@ def _random_float(dtype, kernel):
     """rand/randn make floats only: torch's error (naming its kernel) for other dtypes."""
     d = _float(dtype)
     if d.kind != "f":
-        from .tensor import _scalar_name
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar_name(d)}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(d)}\'')
     return d
 
 

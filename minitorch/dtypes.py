@@ -41,6 +41,26 @@ def _by_name(name):
     return globals()[name]
 
 
+# How torch's messages name a dtype: as a scalar type ("Float"), as a C type ("float"),
+# and as a legacy tensor type ("minitorch.FloatTensor").
+_NAMES = {"float32": ("Float", "float"), "float64": ("Double", "double"),
+          "float16": ("Half", "c10::Half"), "int64": ("Long", "long int"), "int32": ("Int", "int"),
+          "int16": ("Short", "short int"), "int8": ("Char", "signed char"),
+          "uint8": ("Byte", "unsigned char"), "bool": ("Bool", "bool")}
+
+
+def scalar_name(np_dtype):
+    return _NAMES[np.dtype(np_dtype).name][0]
+
+
+def c_type_name(np_dtype):
+    return _NAMES[np.dtype(np_dtype).name][1]
+
+
+def tensor_type_name(np_dtype):
+    return f"minitorch.{scalar_name(np_dtype)}Tensor"
+
+
 def get_default_dtype():
     return float32
 

@@ -197,8 +197,8 @@ class Tensor:
                                    "the gradient and the tensor are the same size")
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_c_type(value._data.dtype)}' to "
-                    f"a tensor with grad_dtype '{_scalar_name(self._data.dtype)}'. The gradient "
+                    "attempting to assign a gradient with dtype "
+                    f"'{dtypes.c_type_name(value._data.dtype)}' to a tensor with grad_dtype '{dtypes.scalar_name(self._data.dtype)}'. The gradient "
                     "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
                     "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
                     "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
@@ -357,8 +357,7 @@ class Tensor:
 
     def type(self, dtype=None):
         if dtype is None:
-            from .autograd.function import _type_name
-            return _type_name(self._data.dtype)
+            return dtypes.tensor_type_name(self._data.dtype)
         return self.to(dtype)
 
     def cpu(self):
@@ -470,8 +469,8 @@ class Tensor:
         values = np.asarray(values)
         if values.dtype != self._data.dtype and (
                 dtypes.category(values.dtype) > dtypes.category(self._data.dtype)):
-            raise RuntimeError(f"result type {_scalar_name(values.dtype)} can't be cast to the "
-                               f"desired output type {_scalar_name(self._data.dtype)}")
+            raise RuntimeError(f"result type {dtypes.scalar_name(values.dtype)} can't be cast to "
+                               f"the desired output type {dtypes.scalar_name(self._data.dtype)}")
         check_fits(self._data.shape, values.shape)
         if not self._data.flags.writeable:  # an expand()ed view: elements share memory
             raise RuntimeError("unsupported operation: more than one element of the written-to "
@@ -519,21 +518,6 @@ def check_fits(target, shape):
     if broadcast != target:
         raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape "
                            f"{list(broadcast)}")
-
-
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
-def _c_type(np_dtype):
-    """The C type torch names in some messages ('float', 'double', 'long int', ...)."""
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool"}[np_dtype.name]
-
-
-def _scalar_name(np_dtype):
-    return _SCALAR_NAMES[np_dtype.name]
 
 
 def _check_device(dev):

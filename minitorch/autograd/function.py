@@ -20,6 +20,7 @@ import re
 
 import numpy as np
 
+from ..dtypes import tensor_type_name
 from .grad_mode import _State
 
 Tensor = None  # set by minitorch.tensor once the class exists (it imports this module)
@@ -146,19 +147,10 @@ class Function:
                           if producer is not None else "")
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [{_type_name(arr.dtype)} {list(arr.shape)}]{out_of} is "
+                    f"an inplace operation: [{tensor_type_name(arr.dtype)} {list(arr.shape)}]{out_of} is "
                     f"at version {vc[0]}; expected version {version} instead. Hint: enable anomaly "
                     "detection to find the operation that failed to compute its gradient, with "
                     "minitorch.autograd.set_detect_anomaly(True, check_nan=False).")
-
-
-_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
-
-
-def _type_name(np_dtype):
-    return "minitorch." + _TYPE_NAMES[np_dtype.name]
 
 
 class AccumulateGrad:

@@ -549,17 +549,13 @@ def where(condition, input, other):
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {_type_word(cond.dtype)}")
+                           f"with dtype {dtypes.scalar_name(cond.dtype)}")
     values = [x._data if isinstance(x, Tensor) else x for x in (input, other)]
     rt = dtypes.result_type(*values)
     input, other = (x.to(rt) if isinstance(x, Tensor) else Tensor._make(np.asarray(x, dtype=rt))
                     for x in (input, other))
     return Where.apply(input, other, condition=cond)
 
-
-def _type_word(np_dtype):
-    from ..tensor import _scalar_name
-    return _scalar_name(np_dtype)
 
 
 def maximum(input, other):

@@ -6,8 +6,10 @@ engine.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from .. import dtypes
+from ..autograd.function import Function, raise_broadcast_error
 from ..tensor import Tensor
+from .shape import expand
 
 
 def _swap(x):
@@ -79,8 +81,7 @@ def _check_float_pair(a, b, op):
 
 
 def _type(t):
-    from ..tensor import _c_type
-    return _c_type(t._data.dtype)
+    return dtypes.c_type_name(t._data.dtype)
 
 
 def matmul(input, other):
@@ -116,7 +117,6 @@ def matmul(input, other):
     try:
         np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
-        from ..autograd.function import raise_broadcast_error
         raise_broadcast_error(a.shape[:-2], b.shape[:-2])
     return Matmul.apply(input, other, name="UnsafeViewBackward0" if b.ndim <= 2 else "BmmBackward0")
 
@@ -165,6 +165,5 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
                            f"({_shape_str(mat1.shape)} and {_shape_str(mat2.shape)})")
     if not isinstance(input, Tensor):
         input = Tensor._make(np.asarray(input, dtype=mat1._data.dtype))
-    from .shape import expand
     expand(input.detach(), (mat1.shape[0], mat2.shape[1]))  # torch's error if it can't broadcast
     return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)

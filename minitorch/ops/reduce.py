@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
+from .elementwise import maximum, minimum
 
 
 def _axes(input, dim):
@@ -240,7 +241,7 @@ def _need_float(input, op):
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: "
-                           f"{input.dtype.name.capitalize().replace('Int64', 'Long')}")
+                           f"{dtypes.scalar_name(input._data.dtype)}")
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -299,7 +300,6 @@ class return_types:
 
 def _extreme(input, dim, keepdim, op):
     """max or min: of all elements, along dim as (values, indices), or of two tensors."""
-    from .elementwise import maximum, minimum
     if isinstance(dim, Tensor):
         return (maximum if op == "max" else minimum)(input, dim)
     name, reduce, arg = ("Max", np.max, np.argmax) if op == "max" else ("Min", np.min, np.argmin)
@@ -373,7 +373,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {input.dtype.name.capitalize().replace('Int64', 'Long')}")
+                           f"input. Got {dtypes.scalar_name(input._data.dtype)}")
     p = 2 if p in ("fro", None) else float(p)
     return Norm.apply(input, p=p, axes=_axes(input, dim), keepdim=keepdim)
 

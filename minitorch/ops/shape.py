@@ -371,8 +371,8 @@ def t(input):
 def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     if len(sizes) < input.ndim:
-        from ..autograd.function import _type_name
-        raise RuntimeError(f"expand({_type_name(input._data.dtype)}{{{list(input.shape)}}}, "
+        kind = dtypes.tensor_type_name(input._data.dtype)
+        raise RuntimeError(f"expand({kind}{{{list(input.shape)}}}, "
                            f"size={list(sizes)}): "
                            f"the number of sizes provided ({len(sizes)}) must be greater or equal "
                            f"to the number of dimensions in the tensor ({input.ndim})")
@@ -624,10 +624,9 @@ def setitem(input, index, value):
 def _check_index_put(input, index, value):
     """torch's errors for `t[mask or index tensor] = value`."""
     if isinstance(value, Tensor) and value._data.dtype != input._data.dtype:
-        from ..tensor import _scalar_name
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{_scalar_name(input._data.dtype)} for the destination and "
-                           f"{_scalar_name(value._data.dtype)} for the source.")
+                           f"{dtypes.scalar_name(input._data.dtype)} for the destination and "
+                           f"{dtypes.scalar_name(value._data.dtype)} for the source.")
     target = _checked(lambda: input._data[index], input._data, index).shape
     shape = np.shape(value._data if isinstance(value, Tensor) else value)
     try:
