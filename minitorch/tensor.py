@@ -452,8 +452,8 @@ class Tensor:
         if base is not None and base.grad_fn is None and base._requires_grad:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
-        old = Tensor._make(self._data.copy())
-        old.grad_fn, old._requires_grad, old._node = self.grad_fn, self._requires_grad, self._node
+        old = Tensor._make(self._data.copy())  # self's old values, with self's history
+        old.grad_fn, old._requires_grad = self.grad_fn, self._requires_grad
         out = op(old, *args, **kwargs)
         self._write(out._data)  # for a view, this writes into its base's storage too
         if base is None:

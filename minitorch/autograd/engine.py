@@ -11,6 +11,7 @@ import heapq
 
 import numpy as np
 
+from . import function
 from .function import AccumulateGrad, unbroadcast
 from .grad_mode import _State
 
@@ -76,9 +77,8 @@ def _deliver(node, g, grads, waiting):
 
 def _run_hooks(hooks, g):
     """Each hook sees the gradient; one that returns a tensor replaces it."""
-    from ..tensor import Tensor
     for hook in hooks:
-        out = hook(Tensor._make(g))
+        out = hook(function.Tensor._make(g))
         if out is not None:
             g = out._data
     return g
@@ -92,10 +92,9 @@ def _check_nan(node, grads):
 
 def _accumulate(t, g):
     """Add g into t.grad (a fresh array the first time: g may be shared with other edges)."""
-    from ..tensor import Tensor
     if t._grad is None:  # a fresh array laid out like the leaf (as torch's grads are)
         grad = np.empty_like(t._data)
         grad[...] = g
-        t._grad = Tensor._make(grad)
+        t._grad = function.Tensor._make(grad)
     else:
         t._grad._data += g

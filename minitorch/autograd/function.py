@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from ..dtypes import tensor_type_name
-from .grad_mode import _State
+from .grad_mode import _State, no_grad
 
 Tensor = None  # set by minitorch.tensor once the class exists (it imports this module)
 _sequence = itertools.count()  # nodes are numbered as they are made: the engine's order
@@ -175,7 +175,6 @@ def _tensor_forward(forward):
     forward = forward.__func__ if isinstance(forward, staticmethod) else forward
 
     def on_arrays(ctx, *arrays, **options):
-        from .grad_mode import no_grad
         with no_grad():
             out = forward(ctx, *[Tensor._make(a) if isinstance(a, np.ndarray) else a
                                  for a in arrays], **options)
@@ -188,7 +187,6 @@ def _tensor_backward(backward):
     backward = backward.__func__ if isinstance(backward, staticmethod) else backward
 
     def on_arrays(ctx, grad):
-        from .grad_mode import no_grad
         with no_grad():
             grads = backward(ctx, Tensor._make(grad))
         grads = grads if isinstance(grads, tuple) else (grads,)
