@@ -6,20 +6,6 @@ from . import reduce as R
 from . import shape as S
 
 
-def _reflected(fn):
-    return lambda self, other: fn(other, self) if isinstance(other, Tensor) else _rop(fn, self, other)
-
-
-def _rop(fn, self, number):
-    if fn is E.sub:
-        return E.rsub(self, number)
-    if fn is E.div:
-        return E.div(number, self)
-    if fn is E.pow:
-        return E.pow(number, self)
-    return fn(self, number)
-
-
 def _inplace(fn):
     def method(self, *args, **kwargs):
         return self._inplace(fn, *args, **kwargs)
@@ -57,9 +43,10 @@ METHODS = {
     "__getitem__": S.getitem, "__setitem__": S.setitem,
     "copy_": S.copy_, "fill_": S.fill_, "zero_": S.zero_,
     # operators
-    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": _reflected(E.sub),
-    "__mul__": E.mul, "__rmul__": E.mul, "__truediv__": E.div, "__rtruediv__": _reflected(E.div),
-    "__pow__": E.pow, "__rpow__": _reflected(E.pow), "__matmul__": L.matmul,
+    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": E.rsub,
+    "__mul__": E.mul, "__rmul__": E.mul, "__truediv__": E.div,
+    "__rtruediv__": lambda self, other: E.div(other, self), "__pow__": E.pow,
+    "__rpow__": lambda self, other: E.pow(other, self), "__matmul__": L.matmul,
     "__rmatmul__": lambda self, other: L.matmul(other, self), "__neg__": E.neg,
     "__abs__": E.abs, "__eq__": E.eq, "__ne__": E.ne, "__lt__": E.lt, "__le__": E.le,
     "__gt__": E.gt, "__ge__": E.ge, "__invert__": E.bitwise_not,
