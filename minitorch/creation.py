@@ -36,12 +36,10 @@ def _finish(data, requires_grad=False, device=None):
     return t
 
 
-def _size(size, size_kw=None, **unexpected):
+def _size(size, keyword=None):
     """The shape from varargs `zeros(2, 3)`, a tuple `zeros((2, 3))` or `zeros(size=(2, 3))`."""
-    if unexpected:
-        raise TypeError(f"got an unexpected keyword argument '{next(iter(unexpected))}'")
-    if size_kw is not None:
-        size = (size_kw,)
+    if keyword is not None:
+        size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     for s in size:
@@ -51,14 +49,6 @@ def _size(size, size_kw=None, **unexpected):
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return tuple(int(s) for s in size)
-
-
-def _size_kw(kw):
-    """`size=` as a keyword (a Python name clash with the varargs, so renamed here)."""
-    if "size" in kw:
-        kw = dict(kw)
-        kw["size_kw"] = kw.pop("size")
-    return kw
 
 
 def _float(dtype):
@@ -165,16 +155,17 @@ def from_numpy(ndarray):
 
 # ---- filled -----------------------------------------------------------------------------
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
-    return _finish(np.zeros(_size(size, **_size_kw(kw)), dtype=_float(dtype)), requires_grad, device)
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.zeros(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
-    return _finish(np.ones(_size(size, **_size_kw(kw)), dtype=_float(dtype)), requires_grad, device)
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None):
+    return _finish(np.ones(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None, **kw):
-    return _finish(np.empty(_size(size, **_size_kw(kw)), dtype=_float(dtype)), requires_grad, device)
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None,
+          memory_format=None):
+    return _finish(np.empty(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
@@ -224,16 +215,16 @@ def _gen(generator):
     return _Random.generator if generator is None else generator
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
+def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     d = _random_float(dtype, "check_uniform_bounds")
-    data = _gen(generator).random(_size(size, **_size_kw(kw)),
+    data = _gen(generator).random(_size(shape, size),
                                   dtype=np.float64 if d == np.float64 else np.float32)
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
+def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     d = _random_float(dtype, "normal_kernel_cpu")
-    data = _gen(generator).standard_normal(_size(size, **_size_kw(kw)),
+    data = _gen(generator).standard_normal(_size(shape, size),
                                            dtype=np.float64 if d == np.float64 else np.float32)
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
