@@ -284,3 +284,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=d, device=device)
+
+
+class Generator:
+    """A random-number generator object, as torch.Generator (stub: being written)."""

@@ -1,0 +1,1 @@
+"""Numba kernels for loops numpy cannot express well (pooling, convolution helpers)."""

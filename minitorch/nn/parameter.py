@@ -1,0 +1,34 @@
+"""Parameter: a Tensor that a Module registers as learnable when assigned to it."""
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf tensor that requires grad and shares the memory of the data it wraps."""
+    __slots__ = ()
+
+    def __new__(cls, data=None, requires_grad=True):
+        if data is None:
+            data = Tensor._make(np.empty(0, dtype=np.float32))
+        p = cls._make(data._data)
+        p.requires_grad_(requires_grad)
+        return p
+
+    def __init__(self, data=None, requires_grad=True):
+        pass
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo):
+        p = Parameter(Tensor._make(self._data.copy()), self._requires_grad)
+        if self._grad is not None:
+            p._grad = Tensor._make(self._grad._data.copy())
+        memo[id(self)] = p
+        return p
+
+    def __reduce_ex__(self, protocol):
+        return (Parameter, (Tensor._make(self._data), self._requires_grad))

@@ -1,0 +1,1 @@
+"""Optimizers: torch's update rules, step for step."""

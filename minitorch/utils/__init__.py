@@ -1,0 +1,2 @@
+"""Utilities: data loading (utils.data) and TensorBoard logging (utils.tensorboard)."""
+from . import data

@@ -1,0 +1,1 @@
+"""SummaryWriter: TensorBoard event files, as torch.utils.tensorboard writes them."""

@@ -1,0 +1,1 @@
+"""torchvision's part for minitorch: datasets, transforms, utils and the seed's models."""
