@@ -1,0 +1,308 @@
+"""nn.functional: the stateless functions layers call, with torch's arguments and checks.
+
+Each checks its input as torch does (same error types and texts), then runs one op from
+`minitorch/ops/` whose forward and backward sit side by side.
+"""
+import math
+import warnings
+
+from .. import dtypes
+from ..autograd.grad_mode import no_grad
+from ..creation import _Random
+from ..ops import elementwise as E
+from ..ops import shape as S
+from ..ops.conv import Conv2d
+from ..ops.dropout import Dropout
+from ..ops.linalg import addmm, matmul
+from ..ops.loss import MseLoss, NllLoss
+from ..ops.pooling import AvgPool2d, MaxPool2d, pooled_size
+from ..ops.softmax import LogSoftmax, Softmax
+from ..tensor import Tensor
+
+flatten = S.flatten
+
+
+def _pair(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x, x)
+
+
+# ---- activations ----------------------------------------------------------------------------
+
+def relu(input, inplace=False):
+    return input.relu_() if inplace else E.relu(input)
+
+
+def tanh(input):
+    return E.tanh(input)
+
+
+def sigmoid(input):
+    return E.sigmoid(input)
+
+
+def _softmax_dim(input, dim, name):
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
+                      "call to include dim=X as an argument.", stacklevel=3)
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+    return input._dim(dim) if input.ndim else 0
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    x = input if dtype is None else input.to(dtype)
+    return Softmax.apply(x, dim=_softmax_dim(x, dim, "softmax"))
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    x = input if dtype is None else input.to(dtype)
+    return LogSoftmax.apply(x, dim=_softmax_dim(x, dim, "log_softmax"))
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if inplace:
+        return input._inplace(Dropout.apply, p=p, rng=_Random.generator)
+    return Dropout.apply(input, p=p, rng=_Random.generator)
+
+
+# ---- linear and convolution -----------------------------------------------------------------
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias. A 2-D input with a bias is one AddmmBackward0 node."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
+                           f"{input.ndim}D and {weight.ndim}D")
+    if input.ndim == 2 and bias is not None:
+        return addmm(bias, input, weight.t())
+    out = matmul(input, weight.t())
+    return out if bias is None else out + bias
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D cross-correlation of (N, C, H, W) (or unbatched (C, H, W)) with weight
+    (O, C/groups, kh, kw). padding may be an int, a pair, 'valid' or 'same'."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
+                           f"input of size: {list(input.shape)}")
+    if input.ndim == 3:
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                      groups).squeeze(0)
+    stride, dilation = _conv_arg(stride, "stride"), _conv_arg(dilation, "dilation")
+    if weight.ndim != 4:
+        raise RuntimeError(f"weight should have at least three dimensions")
+    kernel = weight.shape[2:]
+    if isinstance(padding, str):
+        padding = _padding_from_string(padding, kernel, stride, dilation)
+    else:
+        padding = _conv_arg(padding, "padding")
+    if min(stride) <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    if min(padding) < 0:
+        raise RuntimeError("negative padding is not supported")
+    n, c, h, w = input.shape
+    o, cg = weight.shape[:2]
+    if c != cg * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have {cg * groups} channels, "
+                           f"but got {c} channels instead")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != o):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
+                           f"1-dimensional with {o} elements, but got bias of size "
+                           f"{list(bias.shape)} instead")
+    ph, pw = padding[0] * 2 + h, padding[1] * 2 + w
+    eh, ew = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
+    if ph < eh or pw < ew:
+        raise RuntimeError(f"Calculated padded input size per channel: ({ph} x {pw}). Kernel "
+                           f"size: ({eh} x {ew}). Kernel size can't be greater than actual "
+                           "input size")
+    _same_dtype(input, weight, bias)
+    return Conv2d.apply(input, weight, bias, stride=stride, padding=padding,
+                        dilation=dilation, groups=groups)
+
+
+def _conv_arg(value, name):
+    value = _pair(value)
+    if len(value) != 2:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of 2 "
+                           f"values to match the convolution dimensions, but got "
+                           f"{name}={list(value)}")
+    return value
+
+
+def _padding_from_string(padding, kernel, stride, dilation):
+    if padding == "valid":
+        return (0, 0)
+    if padding != "same":
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
+    if stride != (1, 1):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+    if any(t % 2 for t in total):  # torch pads the odd extra row/col on the right
+        raise NotImplementedError("conv2d: padding='same' with an even effective kernel size "
+                                  f"({kernel}, dilation {dilation}) is not supported")
+    return tuple(t // 2 for t in total)
+
+
+def _same_dtype(input, weight, bias):
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        raise RuntimeError(f"expected scalar type {dtypes.scalar_name(input.dtype)} but found "
+                           f"{dtypes.scalar_name(weight.dtype)}")
+
+
+# ---- pooling -------------------------------------------------------------------------------
+
+def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
+    if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
+    padding, dilation = _pair(padding), _pair(dilation)
+    if min(kernel) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} "
+                           f"kW: {kernel[1]}")
+    if min(stride) <= 0:
+        raise RuntimeError("stride should not be zero")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError("pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    h, w = input.shape[-2:]
+    out = tuple(pooled_size(s, k, st, p, d, ceil_mode)
+                for s, k, st, p, d in zip((h, w), kernel, stride, padding, dilation))
+    if min(out) < 1:
+        c = input.shape[-3]
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
+    return kernel, stride, padding, dilation, out
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    kernel, stride, padding, dilation, out = _pool_geometry(
+        input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    batched = input.ndim == 4
+    x = input if batched else input.unsqueeze(0)
+    result, indices = MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=padding,
+                                      dilation=dilation, out_size=out)
+    if not batched:
+        result, indices = result.squeeze(0), indices.squeeze(0)
+    return (result, indices) if return_indices else result
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    kernel, stride, padding, _, out = _pool_geometry(
+        input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    batched = input.ndim == 4
+    x = input if batched else input.unsqueeze(0)
+    result = AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, out_size=out,
+                             count_include_pad=count_include_pad,
+                             divisor_override=divisor_override)
+    return result if batched else result.squeeze(0)
+
+
+# ---- losses --------------------------------------------------------------------------------
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(size_average, reduce, reduction):
+    """The legacy size_average/reduce flags, folded into a reduction string as torch does."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else ("mean" if size_average else "sum")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.", stacklevel=2)
+    return MseLoss.apply(input, target, reduction=reduction)
+
+
+def _check_class_target(input, target, weight, n_classes, ignore_index):
+    if target.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{dtypes.scalar_name(target.dtype)}")
+    if input.ndim > 1 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.ndim in (1, 2) and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim > 2 and target.shape != input.shape[:1] + input.shape[2:]:
+        raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, "
+                           f"got {list(target.shape)}")
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != n_classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                           "classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
+    t = target._data
+    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    _check_class_target(input, target, weight, n_classes, ignore_index)
+    return NllLoss.apply(input, target, weight=None if weight is None else weight._data,
+                         reduction=reduction, ignore_index=ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """log_softmax then nll_loss for class-index targets; for class-probability targets
+    (same shape as input, floating point) -(target * log_softmax).sum over classes.
+    label_smoothing mixes in the uniform distribution over classes, as torch does."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = log_softmax(input, class_dim)
+    w_shape = [1] * input.ndim
+    w_shape[class_dim] = n_classes
+    w = None if weight is None else weight.view(w_shape)
+    if target.shape == input.shape and target.dtype.is_floating_point:
+        if weight is not None and (weight.ndim != 1 or weight.shape[0] != n_classes):
+            raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                               "classes or no classes but got weight tensor of shape: "
+                               f"{list(weight.shape)}")
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        picked = logp * target if w is None else logp * target * w
+        if reduction == "none":
+            return -picked.sum(class_dim)
+        total = -picked.sum()
+        if reduction == "sum":
+            return total
+        batch = input.numel() // n_classes if n_classes else 0
+        return total / batch if batch else total * math.nan
+    loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0:
+        return loss
+    smooth = -(logp if w is None else logp * w).sum(class_dim)
+    ignored = target == ignore_index
+    smooth = E.where(ignored, 0.0, smooth)
+    if reduction == "mean":
+        kept = target[~ignored]
+        denom = weight[kept].sum() if weight is not None else (~ignored).sum()
+        smooth = smooth.sum() / denom
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * loss + smooth * (label_smoothing / n_classes)

@@ -1,0 +1,87 @@
+"""2-D convolution (what torch calls cross-correlation), as one matrix product.
+
+im2col: every window the kernel visits is copied out as one column, so the whole
+convolution is `weight @ columns` on BLAS. Its backward is two more products:
+    d_weight  = d_out @ columns^T
+    d_columns = weight^T @ d_out,
+and col2im adds each column's gradient back to the pixels it was copied from.
+Shapes, with G groups, Cg = C/G input and Og = O/G output channels per group, and
+L = OH*OW output positions: columns (N, G, Cg*kh*kw, L), weight (G, Og, Cg*kh*kw).
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..autograd.function import Function
+
+
+def pad2d(x, padding, value=0):
+    """Pad the last two dims of x by (top, bottom, left, right)."""
+    top, bottom, left, right = padding
+    if not (top or bottom or left or right):
+        return x
+    out = np.full(x.shape[:-2] + (x.shape[-2] + top + bottom, x.shape[-1] + left + right),
+                  value, dtype=x.dtype)
+    out[..., top:top + x.shape[-2], left:left + x.shape[-1]] = x
+    return out
+
+
+def windows(x, kernel, stride, dilation):
+    """A view (N, C, OH, OW, kh, kw) of every kernel window of a padded x: no copy."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    view = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-2, -1))
+    return view[:, :, ::sh, ::sw, ::dh, ::dw]
+
+
+def col2im(dwin, shape, stride, dilation):
+    """The adjoint of `windows`: add each window's gradient (N, C, OH, OW, kh, kw) back
+    onto a zero image of `shape`, one kernel tap at a time."""
+    n, c, oh, ow, kh, kw = dwin.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    dx = np.zeros(shape, dtype=dwin.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            dx[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+               j * dw:j * dw + sw * (ow - 1) + 1:sw] += dwin[:, :, :, :, i, j]
+    return dx
+
+
+class Conv2d(Function):
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
+        n, c, _, _ = x.shape
+        o, cg, kh, kw = weight.shape
+        xp = pad2d(x, (padding[0], padding[0], padding[1], padding[1]))
+        win = windows(xp, (kh, kw), stride, dilation)          # (N, C, OH, OW, kh, kw)
+        oh, ow = win.shape[2], win.shape[3]
+        cols = (win.reshape(n, groups, cg, oh, ow, kh, kw).transpose(0, 1, 2, 5, 6, 3, 4)
+                .reshape(n, groups, cg * kh * kw, oh * ow))       # the copy im2col makes
+        w = weight.reshape(groups, o // groups, cg * kh * kw)
+        out = np.matmul(w, cols).reshape(n, o, oh, ow)
+        if bias is not None:
+            out += bias.reshape(o, 1, 1)
+        need_x, need_w, _ = ctx.needs_input_grad or (False, False, False)
+        ctx.save_for_backward(cols if need_w else None, w if need_x else None)
+        ctx.geometry = xp.shape, weight.shape, stride, padding, dilation, groups
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        cols, w = ctx.saved
+        padded_shape, w_shape, stride, padding, dilation, groups = ctx.geometry
+        n, o, oh, ow = grad.shape
+        _, cg, kh, kw = w_shape
+        g = grad.reshape(n, groups, o // groups, oh * ow)
+        grad_x = grad_w = None
+        if w is not None:
+            dcols = np.matmul(w.swapaxes(1, 2), g)               # (N, G, Cg*kh*kw, L)
+            dwin = (dcols.reshape(n, groups * cg, kh, kw, oh, ow)
+                    .transpose(0, 1, 4, 5, 2, 3))
+            dxp = col2im(dwin, padded_shape, stride, dilation)
+            ph, pw = padding
+            grad_x = dxp[:, :, ph:padded_shape[2] - ph, pw:padded_shape[3] - pw]
+        if cols is not None:
+            grad_w = np.matmul(g, cols.swapaxes(2, 3)).sum(0).reshape(w_shape)
+        grad_b = grad.sum((0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, grad_b

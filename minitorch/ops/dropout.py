@@ -1,0 +1,22 @@
+"""Dropout: zero each element with probability p and scale the survivors by 1/(1-p), so
+the expected value is unchanged. The gradient flows through the same scaled mask (torch
+records the product, hence MulBackward0)."""
+from ..autograd.function import Function
+
+
+class Dropout(Function):
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, rng):
+        if p == 1:
+            mask = (x * 0).astype(x.dtype)
+        else:
+            mask = (rng.random(x.shape) >= p).astype(x.dtype) / x.dtype.type(1 - p)
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved
+        return grad * mask

@@ -1,0 +1,68 @@
+"""The losses torch computes in one node: mse_loss and nll_loss.
+
+cross_entropy is log_softmax followed by nll_loss (two nodes, as in torch); its label
+smoothing and probability targets are built from ordinary ops in nn.functional.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+def reduce(loss, reduction, total=None):
+    """Apply a loss's reduction: 'none' keeps every element, 'sum' adds them, 'mean'
+    divides the sum by `total` (the element count unless given)."""
+    if reduction == "none":
+        return loss
+    s = loss.sum(dtype=loss.dtype)
+    if reduction == "sum":
+        return s
+    return s / (loss.size if total is None else total)
+
+
+class MseLoss(Function):
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        diff = input - target
+        ctx.save_for_backward(diff)
+        ctx.reduction = reduction
+        return np.asarray(reduce(diff * diff, reduction))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved
+        scale = 2 / diff.size if ctx.reduction == "mean" else 2
+        g = diff * (grad * diff.dtype.type(scale))
+        return g, -g
+
+
+class NllLoss(Function):
+    """-weight[t] * input[n, t] for each target t (class dim 1); ignored targets add 0
+    and, for 'mean', the sum is divided by the total weight of the targets counted."""
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction, ignore_index):
+        batched = input.ndim > 1
+        x = input if batched else input[None]
+        t = target if batched else target[None]
+        keep = t != ignore_index
+        safe_t = np.where(keep, t, 0)
+        w = (np.ones(x.shape[1], x.dtype) if weight is None else weight)[safe_t] * keep
+        picked = np.take_along_axis(x, safe_t[:, None], 1)[:, 0]
+        total = w.sum(dtype=x.dtype)
+        out = reduce(-w * picked, reduction, total)
+        ctx.save_for_backward(safe_t, w, total)
+        ctx.shape, ctx.reduction, ctx.batched = x.shape, reduction, batched
+        return np.asarray(out if batched or reduction != "none" else out[0])
+
+    @staticmethod
+    def backward(ctx, grad):
+        safe_t, w, total = ctx.saved
+        g = grad if ctx.batched or ctx.reduction != "none" else grad[None]
+        if ctx.reduction == "mean":
+            g = g / total
+        dx = np.zeros(ctx.shape, dtype=w.dtype)
+        np.put_along_axis(dx, safe_t[:, None], (-w * g)[:, None], 1)
+        return (dx if ctx.batched else dx[0]), None, None
