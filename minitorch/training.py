@@ -1,0 +1,170 @@
+"""The main job: the seed tutorial's training run, on minitorch.
+
+Fashion-MNIST (or MNIST, or CIFAR-10) through the seed's own loop: batches of 4, SGD with
+lr 0.001 and momentum 0.9, cross-entropy, 2 epochs, a running loss printed every 2000
+mini-batches in the seed's words; then the test accuracy, overall and per class, a
+checkpoint (a PyTorch .pth state_dict), a PNG of the loss curve and per-class accuracy, and
+TensorBoard logs. `python -m minitorch train --help` lists the flags.
+"""
+import argparse
+import os
+import tempfile
+import time
+
+import numpy as np
+from tqdm import tqdm
+
+from . import manual_seed, no_grad, nn, optim, save
+from .utils.data import DataLoader, Subset
+from .utils.tensorboard import SummaryWriter
+from .vision import datasets, transforms
+from .vision.models import CifarNet, FashionMNISTNet
+
+# dataset name -> (dataset class, network, normalisation mean/std per channel, classes)
+DATASETS = {
+    "fashion-mnist": (datasets.FashionMNIST, FashionMNISTNet, (0.5,),
+                      ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+                       "Shirt", "Sneaker", "Bag", "Ankle Boot")),
+    "mnist": (datasets.MNIST, FashionMNISTNet, (0.5,), tuple(str(d) for d in range(10))),
+    "cifar10": (datasets.CIFAR10, CifarNet, (0.5, 0.5, 0.5),
+                ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+                 "truck")),
+}
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m minitorch train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dataset", choices=sorted(DATASETS), default="fashion-mnist")
+    p.add_argument("--data", default="./data", help="dataset root (torchvision's layout)")
+    p.add_argument("--download", action="store_true", help="download missing dataset files")
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=4)
+    p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--num-workers", type=int, default=2, help="DataLoader worker processes")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--log-every", type=int, default=2000, help="mini-batches per loss line")
+    p.add_argument("--limit", type=int, default=None,
+                   help="use only the first N training and test images (quick runs)")
+    p.add_argument("--out", default=None, help="output folder (default: runs/<dataset>)")
+    return p
+
+
+def loaders(args):
+    """The seed's data pipeline: ToTensor, Normalize to [-1, 1], shuffled training batches."""
+    dataset_cls, _, mean, _ = DATASETS[args.dataset]
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean, mean)])
+    trainset = dataset_cls(args.data, train=True, download=args.download, transform=transform)
+    testset = dataset_cls(args.data, train=False, download=args.download, transform=transform)
+    if args.limit:
+        trainset = Subset(trainset, range(min(args.limit, len(trainset))))
+        testset = Subset(testset, range(min(args.limit, len(testset))))
+    trainloader = DataLoader(trainset, batch_size=args.batch_size, shuffle=True,
+                             num_workers=args.num_workers)
+    testloader = DataLoader(testset, batch_size=args.batch_size, shuffle=False,
+                            num_workers=args.num_workers)
+    return trainloader, testloader
+
+
+def train_epoch(net, loader, criterion, optimizer, epoch, log_every, writer, losses):
+    """One pass over the training set, printing the seed's running-loss lines."""
+    running_loss = 0.0
+    bar = tqdm(loader, desc=f"epoch {epoch + 1}", unit="batch", leave=False)
+    for i, (inputs, labels) in enumerate(bar):
+        optimizer.zero_grad()
+        loss = criterion(net(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        running_loss += loss.item()
+        if i % 100 == 99:
+            bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+        if i % log_every == log_every - 1:
+            mean_loss = running_loss / log_every
+            tqdm.write(f"[{epoch + 1}, {i + 1:5d}] loss: {mean_loss:.3f}")
+            step = epoch * len(loader) + i + 1
+            losses.append((step, mean_loss))
+            writer.add_scalar("training loss", mean_loss, step)
+            running_loss = 0.0
+    bar.close()
+
+
+def evaluate(net, loader):
+    """Predicted and true labels of the whole test set (no gradients needed)."""
+    predicted, truth = [], []
+    with no_grad():
+        for images, labels in tqdm(loader, desc="test", unit="batch", leave=False):
+            predicted.append(net(images).argmax(1).numpy())  # the class of highest energy
+            truth.append(labels.numpy())
+    return np.concatenate(predicted), np.concatenate(truth)
+
+
+def plot(path, losses, classes, class_accuracy, title):
+    """Loss curve and per-class accuracy side by side, written atomically as PNG."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    if losses:
+        steps, values = zip(*losses)
+        left.plot(steps, values, marker="o")
+    left.set(title="running training loss", xlabel="mini-batch", ylabel="loss")
+    right.barh(classes, class_accuracy)
+    right.set(title="test accuracy per class", xlabel="%", xlim=(0, 100))
+    right.invert_yaxis()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".png.tmp")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png", dpi=100)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    manual_seed(args.seed)
+    _, net_cls, _, classes = DATASETS[args.dataset]
+    out = args.out or os.path.join("runs", args.dataset)
+    os.makedirs(out, exist_ok=True)
+    trainloader, testloader = loaders(args)
+
+    net = net_cls()
+    criterion = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum)
+    print(net)
+    losses, epoch_times = [], []
+    with SummaryWriter(os.path.join(out, "tensorboard")) as writer:
+        for epoch in range(args.epochs):
+            start = time.perf_counter()
+            train_epoch(net, trainloader, criterion, optimizer, epoch, args.log_every,
+                        writer, losses)
+            epoch_times.append(time.perf_counter() - start)
+            print(f"epoch {epoch + 1}: {epoch_times[-1]:.1f} s")
+        print("Finished Training")
+        checkpoint = os.path.join(out, f"{args.dataset.replace('-', '_')}_net.pth")
+        save(net.state_dict(), checkpoint)
+
+        predicted, truth = evaluate(net, testloader)
+        correct, total = int((predicted == truth).sum()), len(truth)
+        print(f"Accuracy of the network on the {total} test images: {100 * correct // total} %")
+        class_accuracy = []
+        for c, classname in enumerate(classes):
+            in_class = truth == c
+            accuracy = 100 * float((predicted[in_class] == c).sum()) / max(in_class.sum(), 1)
+            class_accuracy.append(accuracy)
+            print(f"Accuracy for class: {classname:5s} is {accuracy:.1f} %")
+        writer.add_scalar("test accuracy", 100 * correct / total, args.epochs)
+
+    png = os.path.join(out, "training.png")
+    plot(png, losses, classes, class_accuracy,
+         f"minitorch, {args.dataset}: {100 * correct / total:.2f} % test accuracy, "
+         f"{np.mean(epoch_times):.1f} s/epoch")
+    print(f"time per epoch: {np.mean(epoch_times):.1f} s; checkpoint: {checkpoint}; "
+          f"plot: {png}; TensorBoard logs: {os.path.join(out, 'tensorboard')}")
+    return 100 * correct / total
