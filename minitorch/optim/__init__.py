@@ -1,1 +1,5 @@
 """Optimizers: torch's update rules, step for step."""
+from . import optimizer
+from .adam import Adam
+from .optimizer import Optimizer
+from .sgd import SGD

@@ -1,0 +1,212 @@
+"""Optimizer: the bookkeeping every optimizer shares, as torch.optim.Optimizer does it.
+
+An optimizer holds `param_groups` (a list of dicts: the tensors under "params" plus the
+hyper-parameters that apply to them) and `state` (a dict per parameter, e.g. a momentum
+buffer). Subclasses only write `step()`. Everything else (`zero_grad`, `state_dict`,
+`load_state_dict`, `add_param_group`, the printed form) lives here, with torch's layout and
+torch's errors, so state dicts move between minitorch and torch.
+"""
+import warnings
+from collections import defaultdict
+from copy import deepcopy
+from itertools import chain
+
+from ..autograd import enable_grad
+from ..tensor import Tensor
+from .. import dtypes
+
+
+class _RequiredParameter:
+    """Marks a hyper-parameter every param group must give (a default of `required`)."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+class Optimizer:
+    """Base class: params is an iterable of tensors, or of dicts that are param groups;
+    defaults fills in the hyper-parameters a group does not give."""
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            "Tensors or dicts, but got " + _typename(params))
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state):
+        """Take state and param_groups (load_state_dict and unpickling come through here;
+        subclasses fill in options that older state dicts lack)."""
+        self.__dict__.update(state)
+        self.defaults.setdefault("differentiable", False)
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+        return "\n".join(lines) + "\n)"
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient. Each optimizer writes its own."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _evaluate(closure):
+        """step(closure): the closure recomputes the loss (with autograd on); step returns it."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients: set .grad to None, or (set_to_none=False) fill it with zeros
+        in place, first cutting it out of any graph it belongs to."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                    continue
+                if p.grad.grad_fn is not None:
+                    p.grad.detach_()
+                else:
+                    p.grad.requires_grad_(False)
+                p.grad.zero_()
+
+    def add_param_group(self, param_group):
+        """Append a group: a dict with "params" (tensors, or (name, tensor) pairs) and any
+        hyper-parameters; the ones it leaves out come from self.defaults."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
+        params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        param_group["params"] = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param "
+                                 "names are missing")
+            param_group["param_names"] = names
+
+        for param in param_group["params"]:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
+                                + _typename(param))
+            if not self.defaults.get("differentiable", None) and not (
+                    param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError("parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            param_group.setdefault(name, default)
+
+        params = param_group["params"]
+        if len(params) != len(set(params)):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error; see "
+                          "github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        taken = set()
+        for group in self.param_groups:
+            taken.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError("all optimizer param groups should be with/without names. "
+                                 f"cannot add param group {which} to the optimizer")
+        if not taken.isdisjoint(params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # ---- saving and loading ----------------------------------------------------------------
+    def state_dict(self):
+        """{"state": {index: per-parameter state}, "param_groups": [group with "params" as
+        index lists]}: parameters become their position across all groups, in order. The
+        state's tensors are the live ones, not copies (as in torch)."""
+        index_of = {}
+
+        def pack(group):
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for p in group["params"]:
+                index_of.setdefault(id(p), len(index_of))
+            packed["params"] = [index_of[id(p)] for p in group["params"]]
+            return packed
+
+        param_groups = [pack(g) for g in self.param_groups]
+        state = {(index_of[id(k)] if isinstance(k, Tensor) else k): v
+                 for k, v in self.state.items()}
+        return {"state": state, "param_groups": param_groups}
+
+    def load_state_dict(self, state_dict):
+        """Take the state and hyper-parameters of a state_dict() (ours or torch's, converted):
+        the groups must have the same sizes as ours; state tensors are cast to their
+        parameter's dtype (a tensor already of that dtype is taken as it is, as in torch)."""
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match "
+                             "the size of optimizer's group")
+        param_of = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                            chain.from_iterable(g["params"] for g in groups)))
+        group_of = {i: g for g in state_dict["param_groups"] for i in g["params"]}
+
+        state = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in param_of:
+                state[param_of[key]] = _cast(param_of[key], value, group_of.get(key, {}))
+            else:
+                state[key] = value
+        for group, saved in zip(groups, saved_groups):
+            saved["params"] = group["params"]
+            if "param_names" in group and "param_names" not in saved:
+                saved["param_names"] = group["param_names"]
+        self.__setstate__({"state": state, "param_groups": saved_groups})
+
+
+def _cast(param, value, group, key=None):
+    """A copy of a parameter's saved state (dicts and sequences rebuilt): float tensors take
+    the parameter's dtype; Adam's "step" counter keeps its own (float32 when fused or
+    capturable)."""
+    if isinstance(value, Tensor):
+        if key == "step":
+            fused_or_capturable = group.get("fused", False) or group.get("capturable", False)
+            return value.to(dtype=dtypes.float32) if fused_or_capturable else value
+        return value.to(dtype=param.dtype) if param.is_floating_point() else value
+    if isinstance(value, dict):
+        return {k: _cast(param, v, group, key=k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast(param, v, group) for v in value)
+    return value
+
+
+def _typename(obj):
+    """torch.typename: 'minitorch.FloatTensor' for a tensor, the qualified type name else."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"

@@ -1,0 +1,205 @@
+"""minitorch.optim against torch.optim: the same parameters, the same gradients, the same
+options, step after step.
+
+Gradients are set by hand from each engine's own current parameter values (g = 0.5 p +
+noise_t, the noise fixed per step), so the two runs feed back on their own trajectories and
+any difference in the update rule shows up and grows. float64 runs must agree to 1e-12;
+float32 to 1e-6. State dicts are compared key by key, and moved between the engines.
+"""
+import warnings
+from copy import deepcopy
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minitorch
+from parity import assert_close, same_error, torch_name
+
+LIBS = (minitorch, torch)
+RTOL = {np.float64: 1e-12, np.float32: 1e-6}
+STEPS = 20
+
+
+# ---- a run: parameters, gradients by hand, steps -----------------------------------------
+
+def parameters(lib, arrays):
+    return [lib.nn.Parameter(lib.from_numpy(a.copy())) for a in arrays]
+
+
+def set_grads(lib, params, seed, t, present):
+    """Step t's gradients: 0.5 p + fixed noise, or None where `present` says so."""
+    for i, p in enumerate(params):
+        if not present(t, i):
+            p.grad = None
+            continue
+        values = p.detach().numpy()
+        noise = np.random.default_rng([seed, t, i]).standard_normal(values.shape)
+        p.grad = lib.from_numpy(np.asarray(0.5 * values + noise, dtype=values.dtype))
+
+
+def run_steps(lib, opt, params, seed, present, steps=STEPS, first=0):
+    for t in range(first, first + steps):
+        set_grads(lib, params, seed, t, present)
+        opt.step()
+
+
+def same_params(ours, theirs, versions=True):
+    """Same values; and each in-place write counted in the version as torch counts it
+    (torch's fused kernels write without counting: versions=False)."""
+    for i, (o, t) in enumerate(zip(ours, theirs)):
+        dtype = t.detach().numpy().dtype.type
+        assert_close(o.detach(), t.detach(), rtol=RTOL[dtype], what=f"param {i}")
+        if versions:
+            assert o._version == t._version, f"param {i}: version {o._version} != {t._version}"
+
+
+def to_torch(value):
+    """A minitorch state dict as torch holds it (tensors become torch tensors)."""
+    if isinstance(value, minitorch.Tensor):
+        return torch.from_numpy(value.numpy().copy())
+    if isinstance(value, dict):
+        return {k: to_torch(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_torch(v) for v in value]
+    return value
+
+
+def to_minitorch(value):
+    if isinstance(value, torch.Tensor):
+        return minitorch.from_numpy(value.numpy().copy())
+    if isinstance(value, dict):
+        return {k: to_minitorch(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_minitorch(v) for v in value]
+    return value
+
+
+def same_state_dict(ours, theirs, rtol):
+    assert list(ours) == ["state", "param_groups"] == list(theirs)
+    assert ours["param_groups"] == theirs["param_groups"]
+    assert list(ours["state"]) == list(theirs["state"])
+    for index, theirs_state in theirs["state"].items():
+        ours_state = ours["state"][index]
+        assert list(ours_state) == list(theirs_state), f"state {index}: keys"
+        for key, t in theirs_state.items():
+            assert_close(ours_state[key], t, rtol=rtol, what=f"state {index} {key}")
+
+
+# ---- options ---------------------------------------------------------------------------------
+
+def maybe(strategy, off=0):
+    return st.one_of(st.just(off), strategy)
+
+
+# torch's implementations (all computing the same rule): for-loop, foreach, fused
+IMPLEMENTATIONS = [{}, {"foreach": False}, {"foreach": True}, {"fused": False, "foreach": None},
+                   {"fused": True}]
+
+
+@st.composite
+def sgd_options(draw):
+    opts = {"lr": draw(st.floats(0, 0.5)), "momentum": draw(maybe(st.floats(0, 0.99))),
+            "dampening": draw(maybe(st.floats(0, 1))),
+            "weight_decay": draw(maybe(st.floats(0, 0.1))), "maximize": draw(st.booleans())}
+    if opts["momentum"] > 0 and opts["dampening"] == 0:
+        opts["nesterov"] = draw(st.booleans())
+    return opts
+
+
+@st.composite
+def adam_options(draw):
+    """(beta2 >= 0.9: with a shorter memory, denom follows |g| down to near zero and the
+    trajectory amplifies the last bit that torch's fused multiply-adds round differently.)"""
+    return {"lr": draw(st.floats(0, 0.5)),
+            "betas": (draw(st.floats(0, 0.99)), draw(st.floats(0.9, 0.9999))),
+            "eps": draw(st.sampled_from([1e-8, 0.0, 1e-3])),
+            "weight_decay": draw(maybe(st.floats(0, 0.1))), "amsgrad": draw(st.booleans()),
+            "maximize": draw(st.booleans()), "decoupled_weight_decay": draw(st.booleans())}
+
+
+@st.composite
+def problems(draw, options):
+    """Param groups (arrays, options), constructor defaults, a dtype, a seed and which
+    gradients are None at which step."""
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    groups = []
+    for _ in range(draw(st.integers(1, 3))):
+        shapes = draw(st.lists(st.sampled_from([(), (3,), (2, 3), (4, 1)]), min_size=1,
+                               max_size=2))
+        arrays = [rng.uniform(-2, 2, size=s).astype(dtype) for s in shapes]
+        groups.append((arrays, draw(options)))
+    none_rate = draw(st.sampled_from([0.0, 0.3]))
+    # (torch's fused SGD fails when some momentum buffers exist and others don't yet)
+    implementation = draw(st.sampled_from(IMPLEMENTATIONS[:-1] if none_rate else IMPLEMENTATIONS))
+    defaults = {**draw(options), **implementation}
+    missing = rng.random((STEPS * 2, 6)) < none_rate
+    return groups, defaults, dtype, seed, lambda t, i: not missing[t, i]
+
+
+def build(lib, name, groups, defaults, arrays=None):
+    """The optimizer over the groups (their own arrays, or `arrays` laid out in the same
+    groups), and all its parameters in order."""
+    arrays = [a for group_arrays, _ in groups for a in group_arrays] if arrays is None else arrays
+    params = parameters(lib, arrays)
+    param_groups, start = [], 0
+    for group_arrays, opts in groups:
+        param_groups.append({"params": params[start:start + len(group_arrays)], **opts})
+        start += len(group_arrays)
+    return getattr(lib.optim, name)(param_groups, **defaults), params
+
+
+def check_run(name, problem):
+    groups, defaults, dtype, seed, present = problem
+    (ours, ours_p), (theirs, theirs_p) = (build(lib, name, groups, defaults) for lib in LIBS)
+    run_steps(minitorch, ours, ours_p, seed, present)
+    run_steps(torch, theirs, theirs_p, seed, present)
+    same_params(ours_p, theirs_p, versions=not defaults.get("fused"))
+    same_state_dict(ours.state_dict(), theirs.state_dict(), RTOL[dtype])
+
+
+@given(problems(sgd_options()))
+def test_sgd_follows_torch(problem):
+    check_run("SGD", problem)
+
+
+@given(problems(adam_options()))
+def test_adam_follows_torch(problem):
+    check_run("Adam", problem)
+
+
+# ---- state dicts move within and between the engines ------------------------------------
+
+@given(st.sampled_from([("SGD", sgd_options()), ("Adam", adam_options())]).flatmap(
+    lambda kind: st.tuples(st.just(kind[0]), problems(kind[1]))))
+def test_load_state_dict_continues_the_trajectory(case):
+    """After 10 steps, a fresh optimizer loads the state dict (its own engine's, or the
+    other engine's converted) and 10 more steps go as torch's go."""
+    name, (groups, defaults, dtype, seed, present) = case
+    ours, ours_p = build(minitorch, name, groups, defaults)
+    theirs, theirs_p = build(torch, name, groups, defaults)
+    run_steps(minitorch, ours, ours_p, seed, present, steps=10)
+    run_steps(torch, theirs, theirs_p, seed, present, steps=10)
+    saved_ours, saved_theirs = ours.state_dict(), theirs.state_dict()
+    now = [p.detach().numpy() for p in theirs_p]
+    plain = [(arrays, {}) for arrays, _ in groups]  # hyper-parameters come from the load
+    resumed = []
+    for lib, saved in [(minitorch, saved_ours), (minitorch, to_minitorch(saved_theirs)),
+                       (torch, saved_theirs), (torch, to_torch(saved_ours))]:
+        fresh, params = build(lib, name, plain, {}, arrays=now)
+        fresh.load_state_dict(deepcopy(saved))  # as from a file: sharing no tensor
+        run_steps(lib, fresh, params, seed, present, steps=10, first=10)
+        resumed.append((fresh, params))
+    run_steps(minitorch, ours, ours_p, seed, present, steps=10, first=10)
+    run_steps(torch, theirs, theirs_p, seed, present, steps=10, first=10)
+    for fresh, params in resumed:
+        for i, (p, t) in enumerate(zip(params, theirs_p)):
+            ours_p_i = p if isinstance(p, minitorch.Tensor) else minitorch.from_numpy(p.detach().numpy())
+            assert_close(ours_p_i.detach(), t.detach(), rtol=RTOL[dtype], what=f"param {i}")
+    same_params(ours_p, theirs_p, versions=not defaults.get("fused"))
+    same_state_dict(resumed[0][0].state_dict(), theirs.state_dict(), RTOL[dtype])
+    same_state_dict(resumed[1][0].state_dict(), theirs.state_dict(), RTOL[dtype])
