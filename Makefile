@@ -1,11 +1,12 @@
-# `make setup` builds .venv with everything the project needs; `make test` runs the suite.
+# `make setup` builds .venv with everything the project needs; `make train` runs the main
+# job (the seed's Fashion-MNIST training); `make test` runs the suite.
 # Both are idempotent: a second run only checks stamps.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test examples bench data
+.PHONY: setup train test examples bench data
 
 setup: $(STAMP) data
 
@@ -21,6 +22,10 @@ data:
 		(apt-get install -y -q dataset-fashion-mnist || (apt-get update -q && apt-get install -y -q dataset-fashion-mnist)); \
 	fi
 
+# Extra flags for the job: make train ARGS="--epochs 1 --num-workers 0"
+train: setup
+	$(PY) -m minitorch train $(ARGS)
+
 test: setup
 	$(PY) -m pytest -q
 
@@ -30,3 +35,4 @@ examples: setup
 
 bench: setup
 	$(PY) benchmarks/bench_overhead.py
+	$(PY) benchmarks/bench_train.py

@@ -1,0 +1,135 @@
+"""Time one epoch of the main job in minitorch and in torch CPU, back to back.
+
+Both engines run the seed's Fashion-MNIST setup with their own full pipeline (dataset,
+ToTensor + Normalize, shuffled DataLoader of batch 4, the TensorBoard section's net,
+cross-entropy, SGD lr 0.001 momentum 0.9) for the same number of mini-batches, then test.
+torch runs with 2 threads (this machine's cores). Run it on an idle machine:
+
+    .venv/bin/python benchmarks/bench_train.py            # one full epoch each
+    .venv/bin/python benchmarks/bench_train.py --steps 3000
+
+Writes benchmarks/results/train.json.
+"""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+DEBIAN = "/usr/share/datasets/fashion-mnist"
+FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+         "t10k-labels-idx1-ubyte"]
+
+
+def torchvision_root():
+    """torchvision wants the unpacked IDX files under root/FashionMNIST/raw."""
+    root = tempfile.mkdtemp(prefix="bench-fmnist-")
+    raw = os.path.join(root, "FashionMNIST", "raw")
+    os.makedirs(raw)
+    for name in FILES:
+        with gzip.open(os.path.join(DEBIAN, name + ".gz")) as src, \
+                open(os.path.join(raw, name), "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    return root
+
+
+def run(lib, vision, models_net, root, steps, num_workers):
+    """Train `steps` mini-batches and test once; seconds for each part and the accuracy."""
+    lib.manual_seed(0)
+    transform = vision.transforms.Compose([vision.transforms.ToTensor(),
+                                           vision.transforms.Normalize((0.5,), (0.5,))])
+    trainset = vision.datasets.FashionMNIST(root, train=True, transform=transform)
+    testset = vision.datasets.FashionMNIST(root, train=False, transform=transform)
+    trainloader = lib.utils.data.DataLoader(trainset, batch_size=4, shuffle=True,
+                                            num_workers=num_workers)
+    testloader = lib.utils.data.DataLoader(testset, batch_size=4, num_workers=num_workers)
+    net = models_net()
+    criterion = lib.nn.CrossEntropyLoss()
+    optimizer = lib.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    start = time.perf_counter()
+    for i, (inputs, labels) in enumerate(trainloader):
+        if i == steps:
+            break
+        optimizer.zero_grad()
+        loss = criterion(net(inputs), labels)
+        loss.backward()
+        optimizer.step()
+    train_s = time.perf_counter() - start
+    start = time.perf_counter()
+    correct = total = 0
+    with lib.no_grad():
+        for images, labels in testloader:
+            correct += (net(images).argmax(1) == labels).sum().item()
+            total += labels.size(0)
+    return {"train_s": train_s, "test_s": time.perf_counter() - start,
+            "steps": min(steps, len(trainloader)), "accuracy": 100 * correct / total}
+
+
+def torch_net(torch):
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class Net(nn.Module):  # the TensorBoard section's net, as minitorch.vision.models has it
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 4 * 4, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            x = self.pool(F.relu(self.conv2(x)))
+            x = x.view(-1, 16 * 4 * 4)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+    return Net
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--steps", type=int, default=15000, help="mini-batches (15000 = 1 epoch)")
+    p.add_argument("--num-workers", type=int, default=2)
+    args = p.parse_args()
+
+    import torch
+    import torchvision
+    import minitorch
+    import minitorch.vision
+    from minitorch.vision.models import FashionMNISTNet
+    torch.set_num_threads(2)
+
+    root = torchvision_root()
+    try:
+        results = {
+            "minitorch": run(minitorch, minitorch.vision, FashionMNISTNet, root, args.steps,
+                             args.num_workers),
+            "torch": run(torch, torchvision, torch_net(torch), root, args.steps,
+                         args.num_workers),
+        }
+    finally:
+        shutil.rmtree(root)
+    results["ratio_train"] = results["minitorch"]["train_s"] / results["torch"]["train_s"]
+    results["config"] = {"steps": args.steps, "num_workers": args.num_workers,
+                         "torch": torch.__version__, "python": sys.version.split()[0]}
+    for engine in ("minitorch", "torch"):
+        r = results[engine]
+        print(f"{engine:9s}: {r['steps']} steps in {r['train_s']:.1f} s "
+              f"({1e3 * r['train_s'] / r['steps']:.2f} ms/step), test {r['test_s']:.1f} s, "
+              f"accuracy {r['accuracy']:.2f} %")
+    print(f"minitorch / torch (training): {results['ratio_train']:.2f}")
+    os.makedirs(os.path.join(os.path.dirname(__file__), "results"), exist_ok=True)
+    path = os.path.join(os.path.dirname(__file__), "results", "train.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(results, f, indent=2)
+    os.replace(path + ".tmp", path)
+
+
+if __name__ == "__main__":
+    main()
