@@ -5,7 +5,7 @@ import builtins
 import numpy as np
 
 from . import dtypes
-from .tensor import Tensor, _check_device
+from .tensor import Tensor, _check_device, device as _device
 
 
 class _Random:
@@ -212,7 +212,13 @@ def _linspace(start, end, steps):
 # ---- random -----------------------------------------------------------------------------
 
 def _gen(generator):
-    return _Random.generator if generator is None else generator
+    """The numpy Generator to draw from: the global stream when generator is None, the one a
+    minitorch.Generator wraps, or a numpy Generator passed as is."""
+    if generator is None:
+        return _Random.generator
+    if isinstance(generator, Generator):
+        return generator._numpy
+    return generator
 
 
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -287,4 +293,71 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 
 class Generator:
-    """A random-number generator object, as torch.Generator (stub: being written)."""
+    """A random-number generator object, as torch.Generator: pass it as `generator=` to the
+    random functions (or to DataLoader, random_split) to draw from its own stream instead of
+    the global one.
+
+    It wraps a numpy Generator (PCG64 seeded through a SeedSequence, exactly as
+    `manual_seed` seeds the global stream), so `Generator().manual_seed(s)` and
+    `minitorch.manual_seed(s)` give the same numbers. The streams are not torch's.
+    """
+
+    default_seed = 67280421310721  # torch's seed for a fresh Generator: fresh ones agree
+    _STATE_FIELDS = (("seed", 8), ("state", 16), ("inc", 16), ("has_uint32", 1), ("uinteger", 4))
+    _STATE_SIZE = builtins.sum(size for _, size in _STATE_FIELDS)
+
+    def __init__(self, device="cpu"):
+        _check_device(device)
+        self.device = _device(device)
+        self.manual_seed(self.default_seed)
+
+    def manual_seed(self, seed):
+        """Restart the stream from `seed` (any int in [-2**63, 2**64), negatives wrap as in
+        torch); returns self so `Generator().manual_seed(0)` reads as one expression."""
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, builtins.bool):
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+        seed = int(seed)
+        if not -2**63 <= seed < 2**64:
+            raise ValueError("Overflow when unpacking long long")
+        self._seed = seed % 2**64
+        self._numpy = np.random.Generator(np.random.PCG64(self._seed))
+        return self
+
+    def seed(self):
+        """Seed from the operating system's entropy; returns the seed drawn."""
+        new_seed = int(np.random.SeedSequence().entropy % 2**64)
+        self.manual_seed(new_seed)
+        return new_seed
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        """The whole state (seed and PCG64 state) as a uint8 tensor, for set_state."""
+        bits = self._numpy.bit_generator.state
+        values = {"seed": self._seed, **bits["state"], "has_uint32": bits["has_uint32"],
+                  "uinteger": bits["uinteger"]}
+        raw = b"".join(int(values[name]).to_bytes(size, "little")
+                       for name, size in self._STATE_FIELDS)
+        return Tensor._make(np.frombuffer(raw, dtype=np.uint8).copy())
+
+    def set_state(self, new_state):
+        """Restore a state from get_state; returns self."""
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a minitorch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state._data.dtype != np.uint8:
+            raise TypeError("RNG state must be a minitorch.ByteTensor")
+        if new_state._data.size != self._STATE_SIZE:
+            raise RuntimeError(f"Expected a Generator state of size {self._STATE_SIZE} but found "
+                               f"the input RNG state size to be {new_state._data.size}")
+        raw, values = new_state._data.tobytes(), {}
+        offset = 0
+        for name, size in self._STATE_FIELDS:
+            values[name] = int.from_bytes(raw[offset:offset + size], "little")
+            offset += size
+        self.manual_seed(values["seed"])
+        self._numpy.bit_generator.state = {
+            "bit_generator": "PCG64",
+            "state": {"state": values["state"], "inc": values["inc"]},
+            "has_uint32": values["has_uint32"], "uinteger": values["uinteger"]}
+        return self
