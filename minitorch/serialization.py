@@ -1,3 +1,618 @@
-"""save / load in PyTorch's .pth format."""
-def save(*a, **k): raise NotImplementedError("save: being written")
-def load(*a, **k): raise NotImplementedError("load: being written")
+"""save / load in PyTorch's .pth format, so checkpoints move between minitorch and torch.
+
+A .pth file, as `torch.save` writes it (torch/serialization.py `_save`), is a zip archive
+whose members are stored uncompressed, each one's bytes starting at a multiple of 64:
+
+    <archive>/data.pkl                 the object, pickled with protocol 2
+    <archive>/.format_version          "1"
+    <archive>/.storage_alignment       "64"
+    <archive>/byteorder                "little" (the writer's byte order)
+    <archive>/data/0, data/1, ...      one raw memory block ("storage") each
+    <archive>/version                  "3\\n"
+    <archive>/.data/serialization_id   40 digits that identify this file
+
+In data.pkl a tensor is a call `torch._utils._rebuild_tensor_v2(storage, offset, size,
+stride, requires_grad, OrderedDict())` whose storage is a *persistent id*
+`('storage', torch.FloatStorage, '0', 'cpu', numel)`: a pointer to `data/0`. Tensors that
+view the same memory point to the same storage, so sharing survives the trip.
+
+minitorch never imports torch, so it cannot let Python's pickler name torch's functions.
+`_PickleWriter` writes the opcodes itself, the same ones torch's pickler writes for the
+same objects, and `_SafeUnpickler` reads them back mapping torch's names to minitorch's.
+Loading never runs code from the file: only the few names a checkpoint needs resolve.
+"""
+import collections
+import contextlib
+import io
+import os
+import pickle
+import secrets
+import struct
+import sys
+import zipfile
+import zlib
+
+import numpy as np
+
+from . import dtypes
+from .nn.parameter import Parameter
+from .tensor import Size, Tensor, device
+
+_ALIGNMENT = 64          # every record's bytes start at a multiple of this
+_FILE_FORMAT_VERSION = b"3\n"
+_LEGACY_MAGIC = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"  # pickle of torch's old magic number
+
+
+def _storage_class_name(np_dtype):
+    """torch's typed storage class for a dtype: FloatStorage, LongStorage, ..."""
+    return f"{dtypes.scalar_name(np_dtype)}Storage"
+
+
+# ---- save: the pickle ------------------------------------------------------------------------
+
+class _StorageTable:
+    """Finds the memory block behind each tensor and gives each block one key.
+
+    A tensor's numpy array is a view of a *root* array (follow `.base`); tensors with the
+    same root share memory, as torch tensors share a storage. The root's bytes become the
+    record data/<key>; a tensor is then (key, offset, strides) in elements of its dtype.
+    An array numpy made in a way torch cannot describe (negative strides, a root that is
+    itself strided) is saved as a contiguous copy of its own.
+    """
+
+    def __init__(self):
+        self.blocks = {}    # id(root) -> (key, root kept alive, dtype, bytes of the block)
+        self.records = []   # (key, bytes of the block), in key order
+
+    def locate(self, array):
+        """(key, storage dtype, numel of the storage, offset, strides) for one array."""
+        root = array
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if not self._describable(array, root):
+            root = array = np.ascontiguousarray(array)
+        itemsize = array.itemsize
+        if id(root) not in self.blocks:
+            block = root.ravel(order="K").view(np.uint8)   # memory order, no copy
+            key = str(len(self.blocks))
+            self.blocks[id(root)] = (key, root, array.dtype, block)
+            self.records.append((key, block))
+        key, _, storage_dtype, block = self.blocks[id(root)]
+        if storage_dtype != array.dtype:
+            raise RuntimeError("Cannot save multiple tensors or storages that view the same data "
+                               "as different types")
+        offset = (_address(array) - _address(root)) // itemsize
+        strides = tuple(s // itemsize for s in array.strides)
+        return key, storage_dtype, block.size // itemsize, offset, strides
+
+    @staticmethod
+    def _describable(array, root):
+        """Whether `array` is (offset, non-negative strides) in whole elements of a dense root."""
+        itemsize = array.itemsize
+        return ((root.flags.c_contiguous or root.flags.f_contiguous)
+                and root.nbytes % itemsize == 0
+                and (_address(array) - _address(root)) % itemsize == 0
+                and all(s >= 0 and s % itemsize == 0 for s in array.strides))
+
+
+def _address(array):
+    return array.__array_interface__["data"][0]
+
+
+
+class _Global:
+    """A name in torch (`torch._utils._rebuild_tensor_v2`) that the pickle refers to."""
+    __slots__ = ("module", "name")
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+
+class _StorageRef:
+    """A tensor's storage, pickled as torch's persistent id, not as an object."""
+    __slots__ = ("persistent_id",)
+
+    def __init__(self, key, np_dtype, numel):
+        storage_class = _Global("torch", _storage_class_name(np_dtype))
+        self.persistent_id = (_STORAGE, storage_class, key, _CPU, numel)
+
+
+_STORAGE, _CPU = "storage", "cpu"   # one object each, so the memo writes each once, as torch's
+
+
+class _PickleWriter:
+    """Pickles a checkpoint (containers, numbers, strings, tensors) with protocol 2.
+
+    It writes the opcodes Python's pickler writes, memo included, so for the same objects
+    data.pkl is byte for byte what `torch.save` writes. torch's names are written as
+    GLOBAL opcodes by hand. Other objects are refused: `load` could not read them back.
+    """
+
+    def __init__(self, storages):
+        self.storages = storages
+        self.out = bytearray()
+        self.memo = {}      # id(obj) -> (memo index, obj kept alive so that its id stays its own)
+        self.globals = {}   # (module, name) -> memo index of its GLOBAL
+        self.size = 0       # entries in the memo
+
+    def dump(self, obj):
+        self.out += pickle.PROTO + b"\x02"
+        self.save(obj)
+        self.out += pickle.STOP
+        return bytes(self.out)
+
+    def put(self, obj):
+        """Memoize obj (a container, string, call result) so a second sight is a GET."""
+        self.memo[id(obj)] = (self.size, obj)
+        self.write_put()
+
+    def write_put(self):
+        index, self.size = self.size, self.size + 1
+        self.out += (pickle.BINPUT + bytes([index]) if index < 256
+                     else pickle.LONG_BINPUT + struct.pack("<I", index))
+
+    def get(self, index):
+        self.out += (pickle.BINGET + bytes([index]) if index < 256
+                     else pickle.LONG_BINGET + struct.pack("<I", index))
+
+    def save(self, obj):
+        if obj is None:
+            self.out += pickle.NONE
+        elif isinstance(obj, bool):
+            self.out += pickle.NEWTRUE if obj else pickle.NEWFALSE
+        elif isinstance(obj, int):
+            self.save_int(int(obj))
+        elif isinstance(obj, float):
+            self.out += pickle.BINFLOAT + struct.pack(">d", obj)
+        elif type(obj) is _Global:
+            self.save_global(obj)
+        elif type(obj) is _StorageRef:
+            self.save(obj.persistent_id)
+            self.out += pickle.BINPERSID
+        elif id(obj) in self.memo:
+            self.get(self.memo[id(obj)][0])
+        elif type(obj) is str:
+            encoded = obj.encode("utf-8", "surrogatepass")
+            self.out += pickle.BINUNICODE + struct.pack("<I", len(encoded)) + encoded
+            self.put(obj)
+        elif isinstance(obj, Tensor):
+            self.save_tensor(obj)
+        elif type(obj) is tuple:
+            self.save_tuple(obj)
+        elif type(obj) is list:
+            self.out += pickle.EMPTY_LIST
+            self.put(obj)
+            self.save_batches(obj, pickle.APPEND, pickle.APPENDS)
+        elif type(obj) is dict:
+            self.out += pickle.EMPTY_DICT
+            self.put(obj)
+            self.save_batches(obj.items(), pickle.SETITEM, pickle.SETITEMS)
+        elif type(obj) is collections.OrderedDict:
+            self.save_call(_Global("collections", "OrderedDict"), (), obj)
+            self.save_batches(obj.items(), pickle.SETITEM, pickle.SETITEMS)
+            if vars(obj):   # e.g. the `_metadata` of a Module's state_dict
+                self.save(vars(obj))
+                self.out += pickle.BUILD
+        elif isinstance(obj, dtypes.dtype):
+            self.save_global(_Global("torch", obj.name))
+        elif type(obj) is Size:
+            self.save_call(_Global("torch", "Size"), (tuple(obj),), obj)
+        elif type(obj) is device:
+            args = (obj.type,) if obj.index is None else (obj.type, obj.index)
+            self.save_call(_Global("torch", "device"), args, obj)
+        else:
+            raise pickle.PicklingError(
+                f"save: cannot save an object of type {type(obj).__module__}."
+                f"{type(obj).__qualname__}: minitorch.save writes tensors, nn.Parameters, "
+                "dtypes, Size, device, dict, OrderedDict, list, tuple, int, float, bool, str "
+                "and None")
+
+    def save_global(self, name):
+        key = (name.module, name.name)
+        if key in self.globals:
+            return self.get(self.globals[key])
+        self.out += pickle.GLOBAL + f"{name.module}\n{name.name}\n".encode()
+        self.globals[key] = self.size
+        self.write_put()
+
+    def save_call(self, function, args, result):
+        """`function(*args)`: GLOBAL, the argument tuple, REDUCE; the result is memoized."""
+        self.save(function)
+        self.save(args)
+        self.out += pickle.REDUCE
+        self.put(result)
+
+    def save_int(self, n):
+        if 0 <= n < 256:
+            self.out += pickle.BININT1 + bytes([n])
+        elif 0 <= n < 65536:
+            self.out += pickle.BININT2 + struct.pack("<H", n)
+        elif -2**31 <= n < 2**31:
+            self.out += pickle.BININT + struct.pack("<i", n)
+        else:   # little-endian two's complement, as short as it goes
+            encoded = n.to_bytes(n.bit_length() // 8 + 1, "little", signed=True)
+            if n < 0 and len(encoded) > 1 and encoded[-1] == 0xFF and encoded[-2] & 0x80:
+                encoded = encoded[:-1]
+            if len(encoded) < 256:
+                self.out += pickle.LONG1 + bytes([len(encoded)]) + encoded
+            else:
+                self.out += pickle.LONG4 + struct.pack("<i", len(encoded)) + encoded
+
+    def save_tuple(self, items):
+        if not items:
+            self.out += pickle.EMPTY_TUPLE
+            return
+        short = len(items) <= 3
+        if not short:
+            self.out += pickle.MARK
+        for item in items:
+            self.save(item)
+        if id(items) in self.memo:   # reached through its own items: use the copy made there
+            self.out += pickle.POP * len(items) if short else pickle.POP_MARK
+            return self.get(self.memo[id(items)][0])
+        self.out += (pickle.TUPLE1, pickle.TUPLE2, pickle.TUPLE3)[len(items) - 1] if short \
+            else pickle.TUPLE
+        self.put(items)
+
+    def save_batches(self, items, one, many):
+        """List items (APPEND) or dict items (SETITEM), in batches of 1000 as pickle does."""
+        batch = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == 1000:
+                self.save_batch(batch, one, many)
+                batch = []
+        self.save_batch(batch, one, many)
+
+    def save_batch(self, batch, one, many):
+        if len(batch) > 1:
+            self.out += pickle.MARK
+        for item in batch:
+            for part in (item if one == pickle.SETITEM else (item,)):
+                self.save(part)
+        if batch:
+            self.out += many if len(batch) > 1 else one
+
+    def save_tensor(self, tensor):
+        """A Parameter is `_rebuild_parameter(its data, requires_grad, OrderedDict())`, a
+        tensor `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad,
+        OrderedDict())`: the arguments torch's `__reduce_ex__` gives (no hooks are saved)."""
+        if isinstance(tensor, Parameter):
+            args = (Tensor._make(tensor._data), tensor.requires_grad, collections.OrderedDict())
+            return self.save_call(_Global("torch._utils", "_rebuild_parameter"), args, tensor)
+        key, storage_dtype, numel, offset, strides = self.storages.locate(tensor._data)
+        args = (_StorageRef(key, storage_dtype, numel), offset, tuple(tensor._data.shape),
+                strides, tensor.requires_grad, collections.OrderedDict())
+        self.save_call(_Global("torch._utils", "_rebuild_tensor_v2"), args, tensor)
+
+
+# ---- save: the zip archive -------------------------------------------------------------------
+
+def _hash_combine(seed, value):
+    """c10::hash_combine on 64-bit integers: how torch folds CRCs into serialization_id."""
+    mask = (1 << 64) - 1
+    return (seed ^ ((value + 0x9E3779B9 + (seed << 6) + (seed >> 2)) & mask)) & mask
+
+
+class _ZipWriter:
+    """Writes records the way torch's PyTorchStreamWriter (miniz) does: stored, no
+    timestamps, UTF-8 names (flag 0x0800), CRC and sizes in a data descriptor after the
+    bytes (flag 0x0008; an empty record has none), an "FB" extra field of 'Z's padding
+    each record's bytes to a multiple of 64, then the central directory with zip64 end
+    records."""
+
+    def __init__(self, file, archive_name):
+        self.file = file
+        self.prefix = archive_name + "/"
+        self.offset = 0
+        self.entries = []        # (name, flags, crc, size, offset of the local header)
+        self.combined_crc = 0
+
+    def write(self, data):
+        self.file.write(data)
+        self.offset += len(data)
+
+    def write_record(self, name, data):
+        data = memoryview(data).cast("B")
+        full_name = (self.prefix + name).encode("utf-8")
+        if self.offset + len(data) + 30 + len(full_name) + 2 * _ALIGNMENT >= 0xFFFFFFFF:
+            raise RuntimeError(f"save: the file would reach 4 GiB at record {name}; minitorch "
+                               "does not write the zip64 records such files need")
+        data_start = self.offset + 30 + len(full_name) + 4
+        padding = -data_start % _ALIGNMENT
+        extra = b"FB" + struct.pack("<H", padding) + b"Z" * padding
+        crc = zlib.crc32(data)
+        flags = 0x0808 if len(data) else 0x0800
+        self.entries.append((full_name, flags, crc, len(data), self.offset))
+        self.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 0, flags, 0, 0, 0, 0, 0, 0,
+                               len(full_name), len(extra)) + full_name + extra)
+        if len(data):
+            self.write(data)
+            self.write(struct.pack("<IIII", 0x08074B50, crc, len(data), len(data)))
+            self.combined_crc = _hash_combine(self.combined_crc, crc)
+
+    def finish(self):
+        """The serialization id, then the central directory and the end records."""
+        name_hash = 0
+        for name, *_ in self.entries:   # torch hashes names with C++'s std::hash; we use CRC
+            name_hash = _hash_combine(name_hash, zlib.crc32(name))
+        self.write_record(".data/serialization_id", f"{name_hash:020d}{self.combined_crc:020d}"
+                          .encode())
+        directory_start = self.offset
+        for name, flags, crc, size, offset in self.entries:
+            self.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 0, flags, 0, 0, 0, crc,
+                                   size, size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        count, directory_size = len(self.entries), self.offset - directory_start
+        zip64_end = self.offset
+        self.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 0x002D, 0, 0, count, count,
+                               directory_size, directory_start))
+        self.write(struct.pack("<IIQI", 0x07064B50, 0, zip64_end, 1))
+        self.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(count, 0xFFFF),
+                               min(count, 0xFFFF), directory_size, directory_start, 0))
+
+
+def _write_archive(obj, file, archive_name, pickle_protocol):
+    """Pickle obj (before touching the file, so an unpicklable object writes nothing),
+    then write the records in torch's order."""
+    if pickle_protocol != 2:
+        raise ValueError(f"save: minitorch writes pickle protocol 2 (torch's default), got "
+                         f"pickle_protocol={pickle_protocol}")
+    storages = _StorageTable()
+    data_pkl = _PickleWriter(storages).dump(obj)
+    zip_file = _ZipWriter(file, archive_name)
+    zip_file.write_record("data.pkl", data_pkl)
+    zip_file.write_record(".format_version", b"1")
+    zip_file.write_record(".storage_alignment", str(_ALIGNMENT).encode())
+    zip_file.write_record("byteorder", sys.byteorder.encode())
+    for key, block in storages.records:
+        zip_file.write_record(f"data/{key}", block)
+    zip_file.write_record("version", _FILE_FORMAT_VERSION)
+    zip_file.finish()
+
+
+def _archive_name(path):
+    """torch names the folder inside the zip after the file, less its extension
+    ("runs/model.pth" -> "model/"); a name torch's C++ writer cannot take gets "archive"."""
+    if not path.isascii():
+        return "archive"
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base[:base.rfind(".")] if "." in base else base
+    if not stem:
+        raise RuntimeError(f"invalid file name: {path}")
+    return stem
+
+
+def save(obj, f, pickle_protocol=2):
+    """Save obj (a tensor, a state_dict, an optimizer's state_dict...) in torch's .pth
+    format: `torch.load` reads it, and `minitorch.load` reads torch's files.
+
+    `f` is a path or a binary file object. A path is written atomically: the bytes go to
+    `<f>.tmp-<random>` in the same folder, are flushed to disk, and the temporary is then
+    renamed over `f`. If anything fails, the temporary is removed and an existing `f` is
+    left untouched."""
+    if not isinstance(f, (str, os.PathLike)):
+        return _write_archive(obj, f, "archive", pickle_protocol)
+    path = os.fspath(f)
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        raise RuntimeError(f"Parent directory {folder} does not exist.")
+    temporary = f"{path}.tmp-{secrets.token_hex(4)}"
+    try:
+        with open(temporary, "xb") as file:
+            _write_archive(obj, file, _archive_name(path), pickle_protocol)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temporary)
+        raise
+
+
+# ---- load ------------------------------------------------------------------------------------
+
+class _StorageType:
+    """What `torch.FloatStorage` and friends stand for in a checkpoint: a dtype."""
+    __slots__ = ("np",)
+
+    def __init__(self, np_dtype):
+        self.np = np.dtype(np_dtype)
+
+
+class _Storage:
+    """One data/<key> record: a flat numpy array that the tensors rebuilt from it view."""
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    def view(self, offset, size, stride):
+        """The strided view torch's `set_(storage, offset, size, stride)` makes; its bounds
+        are checked first, so a hostile file cannot make numpy read outside the record."""
+        size, stride = tuple(size), tuple(stride)
+        numel, itemsize = self.array.size, self.array.itemsize
+        if (len(size) != len(stride) or offset < 0 or any(n < 0 for n in size)
+                or any(s < 0 for s in stride)):
+            raise RuntimeError(f"load: invalid tensor layout: sizes {list(size)}, strides "
+                               f"{list(stride)}, storage offset {offset}")
+        needed = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+        if needed > numel:
+            raise RuntimeError(
+                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                f"{offset}, and itemsize {itemsize} requiring a storage size of "
+                f"{needed * itemsize} are out of bounds for storage of size {numel * itemsize}")
+        return np.ndarray(size, self.array.dtype, buffer=self.array,
+                          offset=min(offset, numel) * itemsize,
+                          strides=tuple(s * itemsize for s in stride))
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       metadata=None):
+    """torch._utils._rebuild_tensor_v2: a tensor viewing `storage` (hooks are not kept)."""
+    if metadata:
+        raise pickle.UnpicklingError(f"load: tensor metadata {metadata!r} is not supported")
+    tensor = Tensor._make(storage.view(storage_offset, size, stride))
+    if requires_grad:
+        tensor.requires_grad_(True)
+    return tensor
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks):
+    """torch._utils._rebuild_parameter: an nn.Parameter sharing data's memory."""
+    return Parameter(data, requires_grad)
+
+
+# The only names a checkpoint may use, and what each means in minitorch.
+_ALLOWED_GLOBALS = {
+    "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
+    "torch._utils._rebuild_parameter": _rebuild_parameter,
+    "collections.OrderedDict": collections.OrderedDict,
+    "torch.Size": Size,
+    "torch.device": device,
+    "torch.storage.UntypedStorage": _StorageType(np.uint8),
+    **{f"torch.{_storage_class_name(d.np)}": _StorageType(d.np) for d in dtypes.ALL},
+    **{f"torch.{d.name}": d for d in dtypes.ALL},
+}
+
+
+def _location_mapper(map_location):
+    """map_location (None, 'cpu', a device, a dict of locations, or a callable) as a
+    function (storage, saved location) -> storage on the CPU; anything else is refused."""
+    def on_cpu(storage, location):
+        location = str(location)
+        if location.startswith("cuda"):
+            raise RuntimeError(
+                "Attempting to deserialize object on a CUDA device but "
+                "minitorch.cuda.is_available() is False. If you are running on a CPU-only "
+                "machine, please use minitorch.load with map_location=minitorch.device('cpu') "
+                "to map your storages to the CPU.")
+        if location != "cpu":
+            raise RuntimeError(f"load: minitorch computes on the CPU only and cannot place "
+                               f"storages on device '{location}'")
+        return storage
+
+    if map_location is None:
+        return on_cpu
+    if isinstance(map_location, (str, device)) or type(map_location).__name__ == "device":
+        on_cpu(None, map_location)   # asking for a device minitorch lacks fails before reading
+        return lambda storage, location: storage
+    if isinstance(map_location, dict):
+        return lambda storage, location: on_cpu(storage, map_location.get(location, location))
+    if callable(map_location):
+        def mapped(storage, location):
+            result = map_location(storage, location)
+            return on_cpu(storage, location) if result is None else result
+        return mapped
+    raise TypeError(f"load: map_location must be None, a str, a device, a dict or a callable, "
+                    f"got {type(map_location).__name__}")
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Reads data.pkl; a name (GLOBAL) resolves only through `_ALLOWED_GLOBALS`, so the
+    file can build tensors and containers but can never call anything else."""
+
+    def __init__(self, file, archive, restore_location, **pickle_load_args):
+        super().__init__(file, **pickle_load_args)
+        self.archive = archive
+        self.restore_location = restore_location
+
+    def find_class(self, module, name):
+        try:
+            return _ALLOWED_GLOBALS[f"{module}.{name}"]
+        except KeyError:
+            raise pickle.UnpicklingError(
+                f"Weights only load failed. Unsupported global: GLOBAL {module}.{name} is not "
+                "allowed. minitorch.load never runs code from a file: it rebuilds tensors, "
+                "nn.Parameters, dtypes, Size, device and containers (dict, OrderedDict, list, "
+                "tuple, numbers, str) only.") from None
+
+    def persistent_load(self, persistent_id):
+        if not (isinstance(persistent_id, tuple) and len(persistent_id) == 5
+                and persistent_id[0] == "storage" and isinstance(persistent_id[1], _StorageType)):
+            raise pickle.UnpicklingError(f"load: unsupported persistent id {persistent_id!r}")
+        _, storage_type, key, location, numel = persistent_id
+        array = self.archive.storage(str(key), storage_type.np, numel)
+        return self.restore_location(_Storage(array), location)
+
+
+class _Archive:
+    """The records of a torch zip archive, read with Python's zipfile (which checks each
+    record's CRC); every failure becomes a RuntimeError that names the file."""
+
+    def __init__(self, file, name):
+        self.name = name
+        head = file.read(len(_LEGACY_MAGIC))
+        file.seek(-len(head), os.SEEK_CUR)
+        if head.startswith(_LEGACY_MAGIC):
+            raise RuntimeError(f"{name} was written in torch's legacy format (before torch 1.6, "
+                               "or with _use_new_zipfile_serialization=False), which minitorch "
+                               "does not read: load it in torch and save it again")
+        if not head.startswith(b"PK\x03\x04"):
+            why = "the file is empty" if not head else "the file is not a zip archive"
+            raise self.error(f"reading zip archive: failed finding central directory ({why})")
+        try:
+            self.zip = zipfile.ZipFile(file)
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            raise self.error(f"reading zip archive: failed finding central directory ({e}; "
+                             "the file is truncated or corrupt)") from None
+        names = self.zip.namelist()
+        if not names or "/" not in names[0]:
+            raise self.error("reading zip archive: its files are not in a subdirectory")
+        self.prefix = names[0].split("/")[0] + "/"
+        self.blocks = {}   # key -> the record's bytes, read once, shared by all its tensors
+        byteorder = self.read("byteorder").decode() if self.has("byteorder") else sys.byteorder
+        if byteorder not in ("little", "big"):
+            raise ValueError(f"Unknown endianness type: {byteorder}")
+        self.swap = byteorder != sys.byteorder
+
+    def error(self, what):
+        return RuntimeError(f"PytorchStreamReader failed {what}: file {self.name}")
+
+    def has(self, record):
+        return self.prefix + record in self.zip.NameToInfo
+
+    def read(self, record):
+        if not self.has(record):
+            raise self.error(f"locating file {record}: file not found")
+        try:
+            return self.zip.read(self.prefix + record)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+            raise self.error(f"reading file {record}: {e}") from None
+
+    def storage(self, key, np_dtype, numel):
+        """data/<key> as a writable flat array of numel elements of np_dtype."""
+        if key not in self.blocks:
+            block = np.frombuffer(bytearray(self.read(f"data/{key}")), np.uint8)
+            if self.swap:
+                block.view(np_dtype).byteswap(inplace=True)
+            self.blocks[key] = block
+        block = self.blocks[key]
+        if block.size != numel * np_dtype.itemsize:
+            raise self.error(f"reading file data/{key}: it holds {block.size} bytes, not the "
+                             f"{numel} elements of {np_dtype.itemsize} bytes the pickle expects")
+        return block.view(np_dtype)
+
+
+def load(f, map_location=None, weights_only=True, **pickle_load_args):
+    """Load what `save` or `torch.save` wrote (the zip format of torch >= 1.6).
+
+    The file's pickle is read by a restricted unpickler that knows only the names a
+    checkpoint needs (tensors, nn.Parameters, dtypes, Size, device, OrderedDict); any
+    other name raises `pickle.UnpicklingError` and nothing from the file runs. This holds
+    for `weights_only=False` too: minitorch has no unsafe loader. Tensors that shared
+    memory when saved share it again. `map_location` may only lead to the CPU."""
+    restore_location = _location_mapper(map_location)
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as file:
+            return _load_archive(_Archive(file, os.fspath(f)), restore_location,
+                                 pickle_load_args)
+    name = getattr(f, "name", None) or f"<{type(f).__name__} object>"
+    return _load_archive(_Archive(f, name), restore_location, pickle_load_args)
+
+
+def _load_archive(archive, restore_location, pickle_load_args):
+    pickle_load_args.setdefault("encoding", "utf-8")
+    data_pkl = archive.read("data.pkl")
+    unpickler = _SafeUnpickler(io.BytesIO(data_pkl), archive, restore_location,
+                               **pickle_load_args)
+    return unpickler.load()
