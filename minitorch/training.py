@@ -8,7 +8,6 @@ TensorBoard logs. `python -m minitorch train --help` lists the flags.
 """
 import argparse
 import os
-import tempfile
 import time
 
 import numpy as np
@@ -115,8 +114,7 @@ def plot(path, losses, classes, class_accuracy, title):
     right.invert_yaxis()
     fig.suptitle(title)
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".png.tmp")
-    os.close(fd)
+    tmp = f"{path}.tmp-{os.getpid()}"
     try:
         fig.savefig(tmp, format="png", dpi=100)
         os.replace(tmp, path)
