@@ -228,6 +228,17 @@ def test_dataloader_attributes_are_frozen_and_samplers_checked():
     assert isinstance(loader.batch_sampler, data.BatchSampler)
 
 
+def test_pin_memory_warns_as_torch_without_accelerator():
+    messages = []
+    for module in (data, torch_data):
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            batches = list(module.DataLoader(range(3), batch_size=2, pin_memory=True))
+        assert batches[1].tolist() == [2]
+        messages.append([str(w.message) for w in warned])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+
+
 def test_random_sampler_lengths_and_replacement():
     assert sorted(data.RandomSampler(range(6))) == list(range(6))
     over = list(data.RandomSampler(range(4), num_samples=10))
@@ -429,6 +440,22 @@ class Slow(data.Dataset):
     def __getitem__(self, i):
         time.sleep(1.0)
         return i
+
+
+class Dies(data.Dataset):
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        os._exit(3)
+
+
+def test_dead_worker_is_reported():
+    loader = data.DataLoader(Dies(), num_workers=1, timeout=0.3)
+    with pytest.raises(RuntimeError, match=r"^DataLoader worker \(pid\(s\) \d+\) exited "
+                                           r"unexpectedly$"):
+        next(iter(loader))
+    assert multiprocessing.active_children() == []
 
 
 def test_timeout_and_context_object():
