@@ -1,8 +1,10 @@
 """VisionDataset: what every image dataset shares (root, transforms, the printed form)."""
 import os
 
+from ...utils.data import Dataset
 
-class VisionDataset:
+
+class VisionDataset(Dataset):
     """Base of the image datasets: keeps root, transform and target_transform and prints
     as torchvision's datasets do:
 
