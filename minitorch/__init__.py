@@ -8,7 +8,7 @@ from . import autograd, cuda, dtypes
 from ._tensor_str import set_printoptions, get_printoptions
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_anomaly_enabled
-from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+from .creation import (Generator, arange, default_generator, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                        initial_seed, linspace, manual_seed, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, seed,
                        tensor, zeros, zeros_like)

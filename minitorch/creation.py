@@ -8,21 +8,18 @@ from . import dtypes
 from .tensor import Tensor, _check_device, device as _device
 
 
-class _Random:
-    """The global random stream; manual_seed restarts it."""
-    generator = np.random.default_rng()
-
-
 def manual_seed(seed):
-    _Random.generator = np.random.default_rng(int(seed))
-    return _Random.generator
+    """Restart the global random stream from seed; returns it (`default_generator`)."""
+    return default_generator.manual_seed(seed)
 
 
-seed = manual_seed
+def seed():
+    """Restart the global random stream from fresh entropy; returns the seed drawn."""
+    return default_generator.seed()
 
 
 def initial_seed():
-    return _Random.generator.bit_generator.seed_seq.entropy
+    return default_generator.initial_seed()
 
 
 def _finish(data, requires_grad=False, device=None):
@@ -215,7 +212,7 @@ def _gen(generator):
     """The numpy Generator to draw from: the global stream when generator is None, the one a
     minitorch.Generator wraps, or a numpy Generator passed as is."""
     if generator is None:
-        return _Random.generator
+        return default_generator._numpy
     if isinstance(generator, Generator):
         return generator._numpy
     return generator
@@ -361,3 +358,8 @@ class Generator:
             "state": {"state": values["state"], "inc": values["inc"]},
             "has_uint32": values["has_uint32"], "uinteger": values["uinteger"]}
         return self
+
+
+# The global stream every random function draws from unless given a generator. Like
+# torch's, it starts from the same seed in every process until manual_seed or seed.
+default_generator = Generator()
