@@ -1,4 +1,5 @@
-"""Parameter: a Tensor that a Module registers as learnable when assigned to it."""
+"""Parameter and Buffer: tensors that a Module registers when assigned to it, as learnable
+state (parameters()) or as state that is not learned (buffers())."""
 import numpy as np
 
 from ..tensor import Tensor
@@ -32,3 +33,20 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol):
         return (Parameter, (Tensor._make(self._data), self._requires_grad))
+
+
+class Buffer(Tensor):
+    """A tensor a Module registers as a buffer when assigned to it, as register_buffer does;
+    `persistent` says whether state_dict() saves it. Shares the memory of the data."""
+    __slots__ = ("persistent",)
+
+    def __new__(cls, data=None, *, persistent=True):
+        if data is None:
+            data = Tensor._make(np.empty(0, dtype=np.float32))
+        b = cls._make(data._data)
+        b.requires_grad_(data.requires_grad)
+        b.persistent = persistent
+        return b
+
+    def __init__(self, data=None, *, persistent=True):
+        pass

@@ -6,11 +6,12 @@ state but not learnable (saved in state_dict, not returned by parameters()). Eve
 else (parameters(), state_dict(), to(), train()/eval(), zero_grad(), repr) walks that tree.
 """
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 from ... import dtypes
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, _check_device
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -53,36 +54,40 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep=self._parameters)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign '{_type_name(value)}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
+                                "(minitorch.nn.Parameter or None expected)")
             params[name] = None
         elif isinstance(value, Module):
             if self.__dict__.get("_modules") is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep=self._modules)
             self._modules[name] = value
         elif self.__dict__.get("_modules") is not None and name in self._modules:
             if value is not None:
                 raise TypeError(f"cannot assign '{_type_name(value)}' as child module '{name}' "
-                                "(torch.nn.Module or None expected)")
+                                "(minitorch.nn.Module or None expected)")
             self._modules[name] = None
-        elif self.__dict__.get("_buffers") is not None and name in self._buffers:
+        elif isinstance(value, Buffer) or name in self.__dict__.get("_buffers", ()):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_type_name(value)}' as buffer '{name}' "
-                                "(torch.Tensor or None expected)")
-            self._buffers[name] = value
+                                "(minitorch.nn.Buffer, minitorch.Tensor or None expected)")
+            persistent = value.persistent if isinstance(value, Buffer) \
+                else name not in self._non_persistent_buffers_set
+            self.register_buffer(name, value, persistent)
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name):
-        """Drop name from every registry and the instance dict before re-registering it."""
+    def _forget(self, name, keep):
+        """Drop name from the instance dict and every registry but `keep`, where it is about
+        to be (re-)registered: a re-assigned parameter or submodule keeps its place."""
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
+            if registry is not keep:
+                registry.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name):  # called only when normal lookup fails
@@ -120,7 +125,7 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
-                            "(torch.nn.Parameter or None required)")
+                            "(minitorch.nn.Parameter or None required)")
         if param is not None and param.grad_fn is not None:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model "
                              "parameters must be created explicitly. To express '"
@@ -146,9 +151,14 @@ class Module:
     def add_module(self, name, module):
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_type_name(module)} is not a Module subclass")
-        self._check_name(name, "module")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {type(name).__name__}")
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
 
     register_module = add_module
@@ -232,13 +242,18 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
+        """Forget the parameters' gradients (set_to_none) or zero them in place."""
         for p in self.parameters():
             if p.grad is None:
                 continue
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = p.grad.detach().zero_()
+                if p.grad.grad_fn is not None:
+                    p.grad.detach_()
+                else:
+                    p.grad.requires_grad_(False)
+                p.grad.zero_()
 
     def apply(self, fn):
         for module in self.children():
@@ -291,52 +306,34 @@ class Module:
     def cuda(self, device=None):
         return self.to("cuda" if device is None else device)
 
-    # ---- state_dict ------------------------------------------------------------------------
+    # ---- state_dict ----------------------------------------------------------------------
     def state_dict(self, *, destination=None, prefix="", keep_vars=False):
         """Every parameter and persistent buffer by dotted name, sharing their memory
-        (detached unless keep_vars)."""
+        (detached unless keep_vars). A submodule held under two names is saved under both."""
         out = OrderedDict() if destination is None else destination
-        for module_prefix, module in self.named_modules(prefix=prefix.rstrip(".")):
-            dot = module_prefix + ("." if module_prefix else "")
-            for name, p in module._parameters.items():
-                if p is not None:
-                    out[dot + name] = p if keep_vars else p.detach()
-            for name, b in module._buffers.items():
-                if b is not None and name not in module._non_persistent_buffers_set:
-                    out[dot + name] = b if keep_vars else b.detach()
+        for name, value in self._local_state().items():
+            out[prefix + name] = value if keep_vars else value.detach()
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=out, prefix=prefix + name + ".",
+                                 keep_vars=keep_vars)
         return out
+
+    def _local_state(self):
+        """This module's own (not its children's) parameters and persistent buffers."""
+        state = {name: p for name, p in self._parameters.items() if p is not None}
+        state.update((name, b) for name, b in self._buffers.items()
+                     if b is not None and name not in self._non_persistent_buffers_set)
+        return state
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values into this module's parameters and buffers (in place, shapes must
-        match); with strict, every key must match both ways. Errors as torch reports them,
-        all at once."""
-        if not isinstance(state_dict, dict):
+        match), or with assign make the given tensors the module's own. With strict, every
+        key must match both ways. Errors as torch reports them, all at once."""
+        if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = []
-        for key, param in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                errors.append(f'While copying the parameter named "{key}", expected '
-                              "torch.Tensor or Tensor-like object from checkpoint but "
-                              f"received {type(value)}")
-                continue
-            if value.ndim == 1 and param.ndim == 0 and value.shape[0] == 1:
-                value = value[0]
-            if value.shape != param.shape:
-                errors.append(f"size mismatch for {key}: copying a param with shape "
-                              f"{value.shape} from checkpoint, the shape in current model is "
-                              f"{param.shape}.")
-                continue
-            if assign:
-                self._assign(key, param, value)
-            else:
-                with no_grad():
-                    param.copy_(value)
+        missing, unexpected, errors = [], [], []
+        self._load(OrderedDict(state_dict), "", assign, missing, unexpected, errors)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
@@ -349,12 +346,51 @@ class Module:
                 type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
 
-    def _assign(self, key, old, value):
-        *path, name = key.split(".")
-        owner = self.get_submodule(".".join(path))
-        if isinstance(old, Parameter) and not isinstance(value, Parameter):
-            value = Parameter(value, requires_grad=old.requires_grad)
-        setattr(owner, name, value)
+    def _load(self, state_dict, prefix, assign, missing, unexpected, errors):
+        """Load the keys under prefix that name this module's own state, then recurse into
+        each child with the keys under its name. A key is unexpected where it stops naming
+        anything: torch's walk, so the lists come out in torch's order."""
+        local = self._local_state()
+        for name, current in local.items():
+            key = prefix + name
+            if key not in state_dict:
+                missing.append(key)
+                continue
+            error = self._load_one(name, key, current, state_dict[key], assign)
+            if error:
+                errors.append(error)
+        for key in state_dict:
+            if key.startswith(prefix):
+                head, *rest = key[len(prefix):].split(".", 1)
+                if head not in (self._modules if rest else local):
+                    unexpected.append(key)
+        for name, child in self._modules.items():
+            if child is not None:
+                child_prefix = prefix + name + "."
+                child._load({k: v for k, v in state_dict.items() if k.startswith(child_prefix)},
+                            child_prefix, assign, missing, unexpected, errors)
+
+    def _load_one(self, name, key, current, value, assign):
+        """Load one tensor into this module's `name`; the error message if it does not fit."""
+        if not isinstance(value, Tensor):
+            return (f'While copying the parameter named "{key}", expected minitorch.Tensor or '
+                    f"Tensor-like object from checkpoint but received {type(value)}")
+        if current.ndim == 0 and value.ndim == 1 and value.shape[0] == 1:
+            value = value[0]
+        if value.shape != current.shape:
+            return (f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                    f"checkpoint, the shape in current model is {current.shape}.")
+        with no_grad():
+            if not assign:
+                current.copy_(value)
+            elif isinstance(current, Parameter):
+                if isinstance(value, Parameter):
+                    setattr(self, name, value.requires_grad_(current.requires_grad))
+                else:
+                    setattr(self, name, Parameter(value, current.requires_grad))
+            else:
+                setattr(self, name, value)
+        return None
 
     # ---- printing --------------------------------------------------------------------------
     def extra_repr(self):
