@@ -367,10 +367,9 @@ def test_load_state_dict_copies_in_place_and_assign_swaps_the_tensor():
 
     net.fc2.bias.requires_grad_(False)
     net.load_state_dict(sd, assign=True)
-    for lib_net in (net, ):
-        assert isinstance(lib_net.fc1.weight, minitorch.nn.Parameter)
-        assert np.shares_memory(lib_net.fc1.weight.detach().numpy(), sd["fc1.weight"].numpy())
-        assert lib_net.fc1.weight.requires_grad and not lib_net.fc2.bias.requires_grad
+    assert isinstance(net.fc1.weight, minitorch.nn.Parameter)
+    assert np.shares_memory(net.fc1.weight.detach().numpy(), sd["fc1.weight"].numpy())
+    assert net.fc1.weight.requires_grad and not net.fc2.bias.requires_grad
     tnet = cifar_net(torch)
     tnet.fc2.bias.requires_grad_(False)
     tsd = state_of(torch, cifar_net(torch))
@@ -637,6 +636,46 @@ def test_sequential_indexing_slicing_len_iter_append():
     same_error(lambda lib: lib.nn.ModuleList([lib.nn.ReLU()])[3])
 
 
+def layout_of(container):
+    return [(name, type(m).__name__) for name, m in container.named_children()]
+
+
+EDITS = {
+    "setitem": lambda nn, c: c.__setitem__(-1, nn.Tanh()),
+    "delitem": lambda nn, c: c.__delitem__(1),
+    "delitem negative": lambda nn, c: c.__delitem__(-3),
+    "delitem slice": lambda nn, c: c.__delitem__(slice(0, 3, 2)),
+    "insert": lambda nn, c: c.insert(1, nn.Tanh()),
+    "insert at the end": lambda nn, c: c.insert(len(c), nn.Tanh()),
+    "insert negative": lambda nn, c: c.insert(-1, nn.Tanh()),
+    "extend": lambda nn, c: c.extend([nn.Tanh(), nn.Sigmoid()]),
+    "pop": lambda nn, c: c.pop(0),
+    "pop slice": lambda nn, c: c.pop(slice(1, None)),
+}
+
+
+# torch's ModuleList.insert does not take negative indices (a KeyError); Sequential's does.
+@pytest.mark.parametrize("edit, kind", [
+    (e, k) for e in EDITS for k in ("Sequential", "ModuleList")
+    if (e, k) != ("insert negative", "ModuleList")])
+def test_sequence_edits_as_torch(edit, kind):
+    def run(lib):
+        nn = lib.nn
+        layers = [nn.Linear(2, 2), nn.ReLU(), nn.Identity(), nn.Linear(2, 2)]
+        container = nn.Sequential(*layers) if kind == "Sequential" else nn.ModuleList(layers)
+        result = EDITS[edit](nn, container)
+        returned = "self" if result is container else type(result).__name__
+        return layout_of(container), returned, [n for n, _ in container.named_parameters()]
+    assert run(minitorch) == run(torch)
+
+
+def test_sequence_edit_errors():
+    same_error(lambda lib: lib.nn.Sequential(lib.nn.ReLU()).insert(3, lib.nn.ReLU()))
+    same_error(lambda lib: lib.nn.Sequential(lib.nn.ReLU()).insert(0, "relu"))
+    same_error(lambda lib: lib.nn.Sequential(lib.nn.ReLU()).__delitem__(2))
+    same_error(lambda lib: lib.nn.ModuleList([lib.nn.ReLU()]).__setitem__(1, lib.nn.ReLU()))
+
+
 def test_module_list_and_dict():
     for lib in LIBS:
         nn = lib.nn
@@ -651,6 +690,9 @@ def test_module_list_and_dict():
         d["c"] = nn.Tanh()
         assert list(d) == list(d.keys()) == ["b", "a", "c"] and "a" in d and len(d) == 3
         assert d["a"] is d.a and [n for n, _ in d.named_parameters()] == ["a.weight", "a.bias"]
+        assert type(d.pop("b")).__name__ == "ReLU"
+        del d["c"]
+        assert list(d) == ["a"]
 
 
 # ---- nn.init --------------------------------------------------------------------------------
