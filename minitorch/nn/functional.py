@@ -8,7 +8,7 @@ import warnings
 
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
-from ..creation import _Random
+from ..creation import _gen
 from ..ops import elementwise as E
 from ..ops import shape as S
 from ..ops.conv import Conv2d
@@ -64,21 +64,25 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0:
         return input
     if inplace:
-        return input._inplace(Dropout.apply, p=p, rng=_Random.generator)
-    return Dropout.apply(input, p=p, rng=_Random.generator)
+        return input._inplace(Dropout.apply, p=p, rng=_gen(None))
+    return Dropout.apply(input, p=p, rng=_gen(None))
 
 
 # ---- linear and convolution -----------------------------------------------------------------
 
 def linear(input, weight, bias=None):
-    """input @ weight.T + bias. A 2-D input with a bias is one AddmmBackward0 node."""
+    """input @ weight.T + bias, built as torch builds it: with a bias, one AddmmBackward0
+    node (an input that is not 2-D is viewed as rows and the result viewed back);
+    without one, a matmul."""
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
                            f"{input.ndim}D and {weight.ndim}D")
-    if input.ndim == 2 and bias is not None:
+    if bias is None:
+        return matmul(input, weight.t())
+    if input.ndim == 2:
         return addmm(bias, input, weight.t())
-    out = matmul(input, weight.t())
-    return out if bias is None else out + bias
+    rows = input.reshape(-1, input.shape[-1])
+    return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -148,35 +152,50 @@ def _padding_from_string(padding, kernel, stride, dilation):
 
 def _same_dtype(input, weight, bias):
     if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
-        raise RuntimeError(f"expected scalar type {dtypes.scalar_name(input.dtype)} but found "
-                           f"{dtypes.scalar_name(weight.dtype)}")
+        raise RuntimeError(f"expected scalar type {dtypes.scalar_name(input.dtype.np)} but "
+                           f"found {dtypes.scalar_name(weight.dtype.np)}")
 
 
 # ---- pooling -------------------------------------------------------------------------------
 
 def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
-    if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    """kernel, stride, padding and dilation as pairs, and the output size; checked as torch
+    checks them and in its order, so the message names the first problem torch meets."""
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
     padding, dilation = _pair(padding), _pair(dilation)
-    if min(kernel) <= 0:
-        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} "
-                           f"kW: {kernel[1]}")
-    if min(stride) <= 0:
-        raise RuntimeError("stride should not be zero")
-    for p, k, d in zip(padding, kernel, dilation):
-        if p > (d * (k - 1) + 1) // 2:
+    if name == "max_pool2d" and input.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    channels = input.shape[input._dim(-3)]  # avg_pool2d reads it unchecked: an IndexError
+    out = []
+    for size, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+        if p > int((d * (k - 1) + 1) / 2):  # (C++ division truncates toward zero)
             raise RuntimeError("pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
-    h, w = input.shape[-2:]
-    out = tuple(pooled_size(s, k, st, p, d, ceil_mode)
-                for s, k, st, p, d in zip((h, w), kernel, stride, padding, dilation))
+        out.append(pooled_size(size, k, s, p, d, ceil_mode))
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    if kh <= 0 or kw <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kh} kW: {kw}")
+    if sh <= 0 or sw <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {sh} dW: {sw}")
+    if dh <= 0 or dw <= 0:
+        raise RuntimeError("dilation should be greater than zero, but got dilationH: "
+                           f"{dh} dilationW: {dw}")
+    if input.ndim not in (3, 4) or 0 in input.shape[-3:]:  # only the batch may be empty
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
+                           f"size for input, but got:{list(input.shape)}")
+    if ph > kh // 2 or pw > kw // 2:
+        raise RuntimeError("pad should be smaller than or equal to half of kernel size, but got "
+                           f"padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}")
     if min(out) < 1:
-        c = input.shape[-3]
-        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{out[0]}x{out[1]}). Output size is too small")
-    return kernel, stride, padding, dilation, out
+        h, w = input.shape[-2:]
+        raise RuntimeError(f"Given input size: ({channels}x{h}x{w}). Calculated output size: "
+                           f"({channels}x{out[0]}x{out[1]}). Output size is too small")
+    return kernel, stride, padding, dilation, tuple(out)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -194,10 +213,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
-    kernel, stride, padding, _, out = _pool_geometry(
-        input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
+    kernel, stride, padding, _, out = _pool_geometry(
+        input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result = AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, out_size=out,
@@ -217,6 +236,8 @@ def _reduction(size_average, reduce, reduction):
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
         reduction = "none" if not reduce else ("mean" if size_average else "sum")
+        warnings.warn("size_average and reduce args will be deprecated, please use "
+                      f"reduction='{reduction}' instead.", stacklevel=3)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
@@ -232,25 +253,44 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def _check_class_target(input, target, weight, n_classes, ignore_index):
-    if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError("expected target dtype to be Long or Byte, but got "
-                           f"{dtypes.scalar_name(target.dtype)}")
+    """torch's checks of class-index targets, in torch's order: batch size, the target's
+    shape for the input's rank, its dtype, the weight, then every target in range."""
     if input.ndim > 1 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({target.shape[0]}).")
-    if input.ndim in (1, 2) and target.ndim > 1:
+    if input.ndim == 4:
+        if target.ndim != 3:
+            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
+                               f"targets of dimension: {target.ndim}")
+        if target.shape != input.shape[:1] + input.shape[2:]:   # (torch's message lacks ')')
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: "
+                               f"{list(target.shape)}")
+    elif input.ndim > 2:
+        if target.shape != input.shape[:1] + input.shape[2:]:
+            raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, "
+                               f"got {list(target.shape)}")
+    elif target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if input.ndim > 2 and target.shape != input.shape[:1] + input.shape[2:]:
-        raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, "
-                           f"got {list(target.shape)}")
-    if weight is not None and (weight.ndim != 1 or weight.shape[0] != n_classes):
-        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
-                           "classes or no classes but got weight tensor of shape: "
-                           f"{list(weight.shape)}")
+    elif input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
+                         f"{target.shape[0]}")
+    if target.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{dtypes.scalar_name(target.dtype.np)}")
+    if weight is not None:
+        _check_class_weight(weight, n_classes, "")
+        _same_dtype(input, weight, None)
     t = target._data
     bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
     if bad.any():
         raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+
+
+def _check_class_weight(weight, n_classes, prefix):
+    if weight.ndim != 1 or weight.shape[0] != n_classes:
+        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {n_classes} "
+                           "classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -260,7 +300,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     _check_class_target(input, target, weight, n_classes, ignore_index)
-    return NllLoss.apply(input, target, weight=None if weight is None else weight._data,
+    # target and weight are options, not operands: torch's node links to the input only
+    return NllLoss.apply(input, target=target._data,
+                         weight=None if weight is None else weight._data,
                          reduction=reduction, ignore_index=ignore_index)
 
 
@@ -270,19 +312,22 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     (same shape as input, floating point) -(target * log_softmax).sum over classes.
     label_smoothing mixes in the uniform distribution over classes, as torch does."""
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:  # (torch lets a negative value through: no smoothing)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
+    probabilities = target.shape == input.shape
+    if probabilities:
+        if not target.dtype.is_floating_point:
+            raise RuntimeError("Expected floating point type for target with class "
+                               f"probabilities, got {dtypes.scalar_name(target.dtype.np)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        if weight is not None:
+            _check_class_weight(weight, n_classes, "cross_entropy: ")
     logp = log_softmax(input, class_dim)
-    w_shape = [1] * input.ndim
-    w_shape[class_dim] = n_classes
-    w = None if weight is None else weight.view(w_shape)
-    if target.shape == input.shape and target.dtype.is_floating_point:
-        if weight is not None and (weight.ndim != 1 or weight.shape[0] != n_classes):
-            raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
-                               "classes or no classes but got weight tensor of shape: "
-                               f"{list(weight.shape)}")
+    if probabilities:
+        w = _along_classes(weight, input.ndim, class_dim)
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         picked = logp * target if w is None else logp * target * w
@@ -294,8 +339,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         batch = input.numel() // n_classes if n_classes else 0
         return total / batch if batch else total * math.nan
     loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
-    if label_smoothing == 0:
+    if label_smoothing <= 0:
         return loss
+    w = _along_classes(weight, input.ndim, class_dim)
     smooth = -(logp if w is None else logp * w).sum(class_dim)
     ignored = target == ignore_index
     smooth = E.where(ignored, 0.0, smooth)
@@ -306,3 +352,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * loss + smooth * (label_smoothing / n_classes)
+
+
+def _along_classes(weight, ndim, class_dim):
+    """The per-class weight shaped to broadcast along the class dim (None stays None)."""
+    if weight is None:
+        return None
+    shape = [1] * ndim
+    shape[class_dim] = weight.shape[0]
+    return weight.view(shape)

@@ -32,7 +32,8 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, grad):
         (diff,) = ctx.saved
-        scale = 2 / diff.size if ctx.reduction == "mean" else 2
+        # (an empty input has an empty gradient: nothing to divide)
+        scale = 2 / max(diff.size, 1) if ctx.reduction == "mean" else 2
         g = diff * (grad * diff.dtype.type(scale))
         return g, -g
 
@@ -46,23 +47,24 @@ class NllLoss(Function):
     def forward(ctx, input, target, weight, reduction, ignore_index):
         batched = input.ndim > 1
         x = input if batched else input[None]
-        t = target if batched else target[None]
+        t = target if batched else target.reshape(1)  # a 0-d target, or one of size 1
         keep = t != ignore_index
         safe_t = np.where(keep, t, 0)
         w = (np.ones(x.shape[1], x.dtype) if weight is None else weight)[safe_t] * keep
         picked = np.take_along_axis(x, safe_t[:, None], 1)[:, 0]
         total = w.sum(dtype=x.dtype)
         out = reduce(-w * picked, reduction, total)
-        ctx.save_for_backward(safe_t, w, total)
+        ctx.save_for_backward(safe_t, keep, w, total)
         ctx.shape, ctx.reduction, ctx.batched = x.shape, reduction, batched
         return np.asarray(out if batched or reduction != "none" else out[0])
 
     @staticmethod
     def backward(ctx, grad):
-        safe_t, w, total = ctx.saved
+        safe_t, keep, w, total = ctx.saved
         g = grad if ctx.batched or ctx.reduction != "none" else grad[None]
         if ctx.reduction == "mean":
             g = g / total
         dx = np.zeros(ctx.shape, dtype=w.dtype)
-        np.put_along_axis(dx, safe_t[:, None], (-w * g)[:, None], 1)
-        return (dx if ctx.batched else dx[0]), None, None
+        # ignored targets get no gradient, even when g is nan (all ignored: total is 0)
+        np.put_along_axis(dx, safe_t[:, None], np.where(keep, -w * g, 0)[:, None], 1)
+        return dx if ctx.batched else dx[0]

@@ -43,14 +43,14 @@ class MaxPool2d(Function):
         xp = pad2d(x, pads, -np.inf)
         oh, ow = out_size
         win = windows(xp, kernel, stride, dilation)[:, :, :oh, :ow]
-        flat = win.reshape(n, c, oh, ow, -1)
+        kh, kw = kernel
+        flat = win.reshape(n, c, oh, ow, kh * kw)
         pos = flat.argmax(-1)  # the first maximum of each window, as torch's scan keeps
         nan = np.isnan(flat)
         if nan.any():  # a nan wins its window; torch's scan keeps the last one
             last_nan = flat.shape[-1] - 1 - nan[..., ::-1].argmax(-1)
             pos = np.where(nan.any(-1), last_nan, pos)
         # window position -> (row, col) in the unpadded input -> flat index in its plane
-        kh, kw = kernel
         row = (np.arange(oh) * stride[0] - padding[0])[:, None] + (pos // kw) * dilation[0]
         col = (np.arange(ow) * stride[1] - padding[1])[None, :] + (pos % kw) * dilation[1]
         if padding[0] or padding[1]:
