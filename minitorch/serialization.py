@@ -22,11 +22,9 @@ same objects, and `_SafeUnpickler` reads them back mapping torch's names to mini
 Loading never runs code from the file: only the few names a checkpoint needs resolve.
 """
 import collections
-import contextlib
 import io
 import os
 import pickle
-import secrets
 import struct
 import sys
 import zipfile
@@ -35,6 +33,7 @@ import zlib
 import numpy as np
 
 from . import dtypes
+from ._files import atomic_open
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor, device
 
@@ -396,17 +395,8 @@ def save(obj, f, pickle_protocol=2):
     folder = os.path.dirname(path)
     if folder and not os.path.isdir(folder):
         raise RuntimeError(f"Parent directory {folder} does not exist.")
-    temporary = f"{path}.tmp-{secrets.token_hex(4)}"
-    try:
-        with open(temporary, "xb") as file:
-            _write_archive(obj, file, _archive_name(path), pickle_protocol)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
+    with atomic_open(path) as file:
+        _write_archive(obj, file, _archive_name(path), pickle_protocol)
 
 
 # ---- load ------------------------------------------------------------------------------------

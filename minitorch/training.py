@@ -13,6 +13,7 @@ import time
 import numpy as np
 from tqdm import tqdm
 
+from ._files import atomic_open
 from . import manual_seed, no_grad, nn, optim, save
 from .utils.data import DataLoader, Subset
 from .utils.tensorboard import SummaryWriter
@@ -114,14 +115,11 @@ def plot(path, losses, classes, class_accuracy, title):
     right.invert_yaxis()
     fig.suptitle(title)
     fig.tight_layout()
-    tmp = f"{path}.tmp-{os.getpid()}"
     try:
-        fig.savefig(tmp, format="png", dpi=100)
-        os.replace(tmp, path)
+        with atomic_open(path) as f:
+            fig.savefig(f, format="png", dpi=100)
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def main(argv=None):

@@ -3,4 +3,4 @@ from . import functional, init
 from .modules import (AvgPool2d, Conv2d, CrossEntropyLoss, Dropout, Flatten, Identity, Linear,
                       LogSoftmax, MaxPool2d, Module, ModuleDict, ModuleList, MSELoss, NLLLoss,
                       ReLU, Sequential, Sigmoid, Softmax, Tanh)
-from .parameter import Parameter
+from .parameter import Buffer, Parameter

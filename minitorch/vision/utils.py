@@ -10,7 +10,7 @@ from ..creation import full
 from ..dtypes import uint8
 from ..ops.shape import cat, stack
 from ..tensor import Tensor
-from .datasets.utils import atomic_open
+from .._files import atomic_open
 
 
 def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scale_each=False,

@@ -15,20 +15,14 @@ import numpy as np
 from PIL import Image
 from tensorboard.plugins.projector.projector_config_pb2 import EmbeddingInfo
 
+from ..._files import atomic_open
 from .summary import make_grid, make_np
 
 
 def write_file(path, data):
-    """Write bytes to path whole: to a temporary name beside it, then renamed over it."""
-    tmp_path = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp_path, "wb") as f:
-            f.write(data)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    """Write bytes to path whole (see minitorch._files.atomic_open)."""
+    with atomic_open(path) as f:
+        f.write(data)
 
 
 def encode_tag(tag):

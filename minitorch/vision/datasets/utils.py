@@ -4,7 +4,6 @@ Every file is written under a temporary name in its own directory and renamed in
 (os.replace) only once it is complete and checked, so an interrupted download or a wrong
 checksum never leaves a half-written file where a loader would pick it up.
 """
-import contextlib
 import gzip
 import hashlib
 import os
@@ -14,6 +13,8 @@ import tempfile
 import urllib.request
 
 from tqdm import tqdm
+
+from ..._files import atomic_open
 
 USER_AGENT = "pytorch/vision"   # the servers of the official files know this agent
 
@@ -32,21 +33,6 @@ def check_integrity(fpath, md5=None):
     if not os.path.isfile(fpath):
         return False
     return md5 is None or calculate_md5(fpath) == md5
-
-
-@contextlib.contextmanager
-def atomic_open(path):
-    """Open a temporary file beside `path` for binary writing; on success rename it to
-    `path`, on any error delete it. Readers see the old file or the whole new one."""
-    directory, name = os.path.split(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.replace(tmp_path, path)
-    except BaseException:
-        os.unlink(tmp_path)
-        raise
 
 
 def download_url(url, root, filename, md5=None):
