@@ -94,14 +94,16 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if input.ndim == 3:
         return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
                       groups).squeeze(0)
-    stride, dilation = _conv_arg(stride, "stride"), _conv_arg(dilation, "dilation")
-    if weight.ndim != 4:
-        raise RuntimeError(f"weight should have at least three dimensions")
+    if weight.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    dims = weight.ndim - 2  # torch reads the number of spatial dims off the weight
+    stride, dilation = _conv_arg(stride, "stride", dims), _conv_arg(dilation, "dilation", dims)
     kernel = weight.shape[2:]
     if isinstance(padding, str):
         padding = _padding_from_string(padding, kernel, stride, dilation)
     else:
-        padding = _conv_arg(padding, "padding")
+        pad_h, pad_w = _conv_arg(padding, "padding", dims)
+        padding = (pad_h, pad_h, pad_w, pad_w)
     if min(stride) <= 0:
         raise RuntimeError("non-positive stride is not supported")
     if min(padding) < 0:
@@ -116,7 +118,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
                            f"1-dimensional with {o} elements, but got bias of size "
                            f"{list(bias.shape)} instead")
-    ph, pw = padding[0] * 2 + h, padding[1] * 2 + w
+    ph, pw = padding[0] + padding[1] + h, padding[2] + padding[3] + w
     eh, ew = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
     if ph < eh or pw < ew:
         raise RuntimeError(f"Calculated padded input size per channel: ({ph} x {pw}). Kernel "
@@ -127,27 +129,29 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                         dilation=dilation, groups=groups)
 
 
-def _conv_arg(value, name):
+def _conv_arg(value, name, dims):
+    """stride, padding or dilation as one value per spatial dim of the weight (`dims`)."""
     value = _pair(value)
-    if len(value) != 2:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of 2 "
+    if len(value) == 1:
+        value = value * dims
+    if len(value) != dims:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dims} "
                            f"values to match the convolution dimensions, but got "
                            f"{name}={list(value)}")
     return value
 
 
 def _padding_from_string(padding, kernel, stride, dilation):
+    """(top, bottom, left, right) for 'valid' or 'same'; an odd total goes one more to the
+    bottom/right, as torch pads it."""
     if padding == "valid":
-        return (0, 0)
+        return (0, 0, 0, 0)
     if padding != "same":
         raise RuntimeError(f"Invalid padding string: '{padding}'")
     if stride != (1, 1):
         raise RuntimeError("padding='same' is not supported for strided convolutions")
-    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
-    if any(t % 2 for t in total):  # torch pads the odd extra row/col on the right
-        raise NotImplementedError("conv2d: padding='same' with an even effective kernel size "
-                                  f"({kernel}, dilation {dilation}) is not supported")
-    return tuple(t // 2 for t in total)
+    th, tw = (d * (k - 1) for d, k in zip(dilation, kernel))
+    return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
 
 
 def _same_dtype(input, weight, bias):

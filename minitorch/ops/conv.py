@@ -7,6 +7,8 @@ convolution is `weight @ columns` on BLAS. Its backward is two more products:
 and col2im adds each column's gradient back to the pixels it was copied from.
 Shapes, with G groups, Cg = C/G input and Og = O/G output channels per group, and
 L = OH*OW output positions: columns (N, G, Cg*kh*kw, L), weight (G, Og, Cg*kh*kw).
+Padding is (top, bottom, left, right): padding='same' with an even kernel pads one more
+row/column at the bottom/right, as torch does.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -52,7 +54,7 @@ class Conv2d(Function):
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
         n, c, _, _ = x.shape
         o, cg, kh, kw = weight.shape
-        xp = pad2d(x, (padding[0], padding[0], padding[1], padding[1]))
+        xp = pad2d(x, padding)
         win = windows(xp, (kh, kw), stride, dilation)          # (N, C, OH, OW, kh, kw)
         oh, ow = win.shape[2], win.shape[3]
         cols = (win.reshape(n, groups, cg, oh, ow, kh, kw).transpose(0, 1, 2, 5, 6, 3, 4)
@@ -79,8 +81,8 @@ class Conv2d(Function):
             dwin = (dcols.reshape(n, groups * cg, kh, kw, oh, ow)
                     .transpose(0, 1, 4, 5, 2, 3))
             dxp = col2im(dwin, padded_shape, stride, dilation)
-            ph, pw = padding
-            grad_x = dxp[:, :, ph:padded_shape[2] - ph, pw:padded_shape[3] - pw]
+            top, bottom, left, right = padding
+            grad_x = dxp[:, :, top:padded_shape[2] - bottom, left:padded_shape[3] - right]
         if cols is not None:
             grad_w = np.matmul(g, cols.swapaxes(2, 3)).sum(0).reshape(w_shape)
         grad_b = grad.sum((0, 2, 3)) if ctx.needs_input_grad[2] else None
