@@ -441,6 +441,11 @@ def test_nll_loss_1d_input_with_one_target():
               requires_grad=False)
 
 
+def test_byte_targets():
+    x, t = np.random.default_rng(0).standard_normal((3, 4)), np.array([0, 3, 1], dtype=np.uint8)
+    check(lambda T, x, t: (F(T).nll_loss(x, t), F(T).cross_entropy(x, t, reduction="none")), x, t)
+
+
 def test_cross_entropy_huge_logits_are_finite():
     x = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3]])
     t = np.array([1, 1])
