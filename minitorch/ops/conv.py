@@ -14,6 +14,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
+from ..kernels import conv as kernels
 
 
 def pad2d(x, padding, value=0):
@@ -34,17 +35,13 @@ def windows(x, kernel, stride, dilation):
     return view[:, :, ::sh, ::sw, ::dh, ::dw]
 
 
-def col2im(dwin, shape, stride, dilation):
-    """The adjoint of `windows`: add each window's gradient (N, C, OH, OW, kh, kw) back
-    onto a zero image of `shape`, one kernel tap at a time."""
-    n, c, oh, ow, kh, kw = dwin.shape
-    (sh, sw), (dh, dw) = stride, dilation
-    dx = np.zeros(shape, dtype=dwin.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            dx[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
-               j * dw:j * dw + sw * (ow - 1) + 1:sw] += dwin[:, :, :, :, i, j]
-    return dx
+def col2im(dcols, shape, stride, dilation):
+    """The adjoint of `windows`: each window's gradient, laid out (N, C, kh, kw, OH, OW),
+    added back onto a zero image of `shape` (a Numba loop; float16 goes through float32)."""
+    work = np.float32 if dcols.dtype == np.float16 else dcols.dtype
+    dx = np.zeros(shape, dtype=work)
+    kernels.col2im(np.ascontiguousarray(dcols, dtype=work), dx, *stride, *dilation)
+    return dx.astype(dcols.dtype, copy=False)
 
 
 class Conv2d(Function):
@@ -78,9 +75,8 @@ class Conv2d(Function):
         grad_x = grad_w = None
         if w is not None:
             dcols = np.matmul(w.swapaxes(1, 2), g)               # (N, G, Cg*kh*kw, L)
-            dwin = (dcols.reshape(n, groups * cg, kh, kw, oh, ow)
-                    .transpose(0, 1, 4, 5, 2, 3))
-            dxp = col2im(dwin, padded_shape, stride, dilation)
+            dxp = col2im(dcols.reshape(n, groups * cg, kh, kw, oh, ow), padded_shape,
+                         stride, dilation)
             top, bottom, left, right = padding
             grad_x = dxp[:, :, top:padded_shape[2] - bottom, left:padded_shape[3] - right]
         if cols is not None:

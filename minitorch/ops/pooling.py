@@ -1,15 +1,16 @@
 """2-D max and average pooling over (N, C, H, W).
 
-Both look at the same windows as convolution (`conv.windows`: a strided view, no copy).
-Max pooling remembers where each maximum came from (the indices torch returns) and sends
-each gradient back to exactly that pixel; average pooling spreads it evenly over the
-window with col2im.
+Max pooling scans each window as torch's kernel does (a Numba loop), remembers where each
+maximum came from (the indices torch returns) and sends each gradient back to exactly
+that pixel. Average pooling sums the same windows as convolution (`conv.windows`: a
+strided view, no copy) and spreads each gradient evenly back over its window (col2im).
 """
 import math
 
 import numpy as np
 
 from ..autograd.function import Function
+from ..kernels import pooling as kernels
 from .conv import col2im, pad2d, windows
 
 
@@ -34,56 +35,29 @@ def _pad_for(shape, out_size, kernel, stride, padding, dilation):
 
 
 class MaxPool2d(Function):
+    """The maximum of each window, and where it came from (torch's scan, in a Numba loop:
+    see kernels/pooling.py for how ties, nans and padding are decided)."""
     node_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, out_size):
-        n, c, h, w = x.shape
-        pads = _pad_for(x.shape, out_size, kernel, stride, padding, dilation)
-        xp = pad2d(x, pads, -np.inf)
-        oh, ow = out_size
-        win = windows(xp, kernel, stride, dilation)[:, :, :oh, :ow]
-        kh, kw = kernel
-        flat = win.reshape(n, c, oh, ow, kh * kw)
-        pos = flat.argmax(-1)  # the first maximum of each window, as torch's scan keeps
-        nan = np.isnan(flat)
-        if nan.any():  # a nan wins its window; torch's scan keeps the last one
-            last_nan = flat.shape[-1] - 1 - nan[..., ::-1].argmax(-1)
-            pos = np.where(nan.any(-1), last_nan, pos)
-        # window position -> (row, col) in the unpadded input -> flat index in its plane
-        row = (np.arange(oh) * stride[0] - padding[0])[:, None] + (pos // kw) * dilation[0]
-        col = (np.arange(ow) * stride[1] - padding[1])[None, :] + (pos % kw) * dilation[1]
-        if padding[0] or padding[1]:
-            # a window of -inf values only: torch keeps its first *real* pixel, not padding
-            row, col = _first_real_pixel(win, row, col, pos, h, w, kernel, stride, padding,
-                                         dilation)
-        indices = row * w + col
-        out = np.take_along_axis(flat, pos[..., None], -1)[..., 0]
+        work = np.float32 if x.dtype == np.float16 else x.dtype
+        shape = x.shape[:2] + tuple(out_size)
+        out = np.empty(shape, dtype=work)
+        indices = np.empty(shape, dtype=np.int64)
+        kernels.max_pool2d_forward(np.ascontiguousarray(x, dtype=work), out, indices,
+                                   *kernel, *stride, *padding, *dilation)
         ctx.save_for_backward(indices)
         ctx.input_shape = x.shape
-        return out, indices
+        return out.astype(x.dtype, copy=False), indices
 
     @staticmethod
     def backward(ctx, grad):
         (indices,) = ctx.saved
-        n, c, h, w = ctx.input_shape
-        dx = np.zeros((n * c, h * w), dtype=grad.dtype)
-        planes = np.arange(n * c).reshape(n, c, 1, 1)
-        np.add.at(dx, (np.broadcast_to(planes, indices.shape), indices), grad)
-        return dx.reshape(n, c, h, w)
-
-
-def _first_real_pixel(win, row, col, pos, h, w, kernel, stride, padding, dilation):
-    outside = (row < 0) | (row >= h) | (col < 0) | (col >= w)
-    for k, i, j in zip(*np.nonzero(outside.reshape(-1, *outside.shape[-2:]))):
-        kh, kw = kernel
-        r0, c0 = i * stride[0] - padding[0], j * stride[1] - padding[1]
-        taps = [(a, b) for a in range(kh) for b in range(kw)
-                if 0 <= r0 + a * dilation[0] < h and 0 <= c0 + b * dilation[1] < w]
-        a, b = taps[0]
-        row.reshape(-1, *row.shape[-2:])[k, i, j] = r0 + a * dilation[0]
-        col.reshape(-1, *col.shape[-2:])[k, i, j] = c0 + b * dilation[1]
-    return row, col
+        work = np.float32 if grad.dtype == np.float16 else grad.dtype
+        dx = np.zeros(ctx.input_shape, dtype=work)
+        kernels.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices, dx)
+        return dx.astype(grad.dtype, copy=False)
 
 
 class AvgPool2d(Function):
@@ -103,9 +77,9 @@ class AvgPool2d(Function):
     @staticmethod
     def backward(ctx, grad):
         padded_shape, (n, c, h, w), kernel, stride, padding, divisor = ctx.geometry
-        share = (grad / divisor)[..., None, None]
-        dwin = np.broadcast_to(share, grad.shape + tuple(kernel))
-        dxp = col2im(dwin, padded_shape, stride, (1, 1))
+        share = (grad / divisor)[:, :, None, None]
+        dcols = np.broadcast_to(share, grad.shape[:2] + tuple(kernel) + grad.shape[2:])
+        dxp = col2im(dcols, padded_shape, stride, (1, 1))
         return dxp[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w]
 
 

@@ -11,6 +11,8 @@ One step, for a parameter p with gradient g (torch's arithmetic, in torch's orde
 The momentum buffer b starts as the first gradient itself, so dampening only applies
 from the second step on.
 """
+import numpy as np
+
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
@@ -63,8 +65,9 @@ class SGD(Optimizer):
     @staticmethod
     def _update(param, state, *, lr, momentum, dampening, weight_decay, nesterov, maximize,
                 **_):
-        """One SGD step for one parameter, written into its storage (a version bump, as
-        torch's param.add_ makes)."""
+        """One SGD step for one parameter, written into its storage in place (numpy's
+        out= forms: no temporaries where torch has none), bumping the version counter as
+        torch's param.add_ does."""
         grad = param.grad._data
         if maximize:
             grad = -grad
@@ -74,7 +77,11 @@ class SGD(Optimizer):
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = Tensor._make(grad.copy())
-            else:
-                buf._write(buf._data * momentum + (1 - dampening) * grad)
+            else:  # buf = momentum * buf + (1 - dampening) * grad
+                b = buf._data
+                np.multiply(b, momentum, out=b)
+                b += grad if dampening == 0 else (1 - dampening) * grad
+                buf._vc[0] += 1
             grad = grad + momentum * buf._data if nesterov else buf._data
-        param._write(param._data - lr * grad)
+        np.subtract(param._data, lr * grad, out=param._data)
+        param._vc[0] += 1

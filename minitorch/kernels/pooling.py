@@ -1,0 +1,49 @@
+"""Max pooling as torch's CPU kernel scans it: per window, row by row, a value wins when
+it is greater than the best so far or nan. So ties keep the first maximum, a nan wins
+(the last one seen), and a window of -inf keeps its first real pixel (padding is never
+looked at). Indices are flat positions in the input plane, as torch returns them."""
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def max_pool2d_forward(x, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
+    n, c, h, w = x.shape
+    _, _, oh, ow = out.shape
+    for b in range(n):
+        for ch in range(c):
+            plane = x[b, ch]
+            for i in range(oh):
+                h0 = i * sh - ph
+                h1 = min(h0 + (kh - 1) * dh + 1, h)
+                while h0 < 0:
+                    h0 += dh
+                for j in range(ow):
+                    w0 = j * sw - pw
+                    w1 = min(w0 + (kw - 1) * dw + 1, w)
+                    while w0 < 0:
+                        w0 += dw
+                    best = -np.inf
+                    best_at = h0 * w + w0
+                    for r in range(h0, h1, dh):
+                        for s in range(w0, w1, dw):
+                            v = plane[r, s]
+                            if v > best or np.isnan(v):
+                                best = v
+                                best_at = r * w + s
+                    out[b, ch, i, j] = best
+                    indices[b, ch, i, j] = best_at
+
+
+@njit(cache=True)
+def max_pool2d_backward(grad, indices, dx):
+    """Each output's gradient goes to the pixel its maximum came from (added up where
+    overlapping windows picked the same pixel)."""
+    n, c, oh, ow = grad.shape
+    w = dx.shape[3]
+    for b in range(n):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    k = indices[b, ch, i, j]
+                    dx[b, ch, k // w, k % w] += grad[b, ch, i, j]
