@@ -3,7 +3,8 @@
 Both engines run the seed's Fashion-MNIST setup with their own full pipeline (dataset,
 ToTensor + Normalize, shuffled DataLoader of batch 4, the TensorBoard section's net,
 cross-entropy, SGD lr 0.001 momentum 0.9) for the same number of mini-batches, then test.
-torch runs with 2 threads (this machine's cores). Run it on an idle machine:
+torch runs with 2 threads (this machine's cores) unless --torch-threads says otherwise.
+Run it on an idle machine:
 
     .venv/bin/python benchmarks/bench_train.py            # one full epoch each
     .venv/bin/python benchmarks/bench_train.py --steps 3000
@@ -96,6 +97,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=15000, help="mini-batches (15000 = 1 epoch)")
     p.add_argument("--num-workers", type=int, default=2)
+    p.add_argument("--torch-threads", type=int, default=2)
     args = p.parse_args()
 
     import torch
@@ -103,7 +105,7 @@ def main():
     import minitorch
     import minitorch.vision
     from minitorch.vision.models import FashionMNISTNet
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.torch_threads)
 
     root = torchvision_root()
     try:
@@ -117,6 +119,7 @@ def main():
         shutil.rmtree(root)
     results["ratio_train"] = results["minitorch"]["train_s"] / results["torch"]["train_s"]
     results["config"] = {"steps": args.steps, "num_workers": args.num_workers,
+                         "torch_threads": args.torch_threads,
                          "torch": torch.__version__, "python": sys.version.split()[0]}
     for engine in ("minitorch", "torch"):
         r = results[engine]

@@ -237,6 +237,12 @@ def test_log_softmax(case):
     check(lambda T, a: F(T).log_softmax(a, dim), a)
 
 
+@given(logits())
+def test_softmax_methods(case):
+    a, dim = case
+    check(lambda T, a: (a.softmax(dim), a.log_softmax(dim=dim)), a)
+
+
 def test_softmax_all_minus_inf_slice_is_nan():
     a = np.array([[-np.inf, -np.inf], [0.0, 1.0]])
     check(lambda T, a: (F(T).softmax(a, 1), F(T).log_softmax(a, 1)), a)
