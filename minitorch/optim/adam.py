@@ -45,15 +45,7 @@ class Adam(Optimizer):
                         capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-        if differentiable:
-            raise NotImplementedError("differentiable=True: minitorch's optimizers update "
-                                      "parameters outside autograd, so step() cannot be "
-                                      "differentiated through")
+        self._check_implementation(fused, foreach, differentiable)
 
     def __setstate__(self, state):
         """Fill in options older state dicts lack; a plain-number "step" becomes a tensor."""

@@ -67,6 +67,20 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
+    def _check_implementation(fused, foreach, differentiable):
+        """torch's checks of the implementation flags; every implementation here is the
+        single-tensor one, and none can be differentiated through."""
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        if differentiable:
+            raise NotImplementedError("differentiable=True: minitorch's optimizers update "
+                                      "parameters outside autograd, so step() cannot be "
+                                      "differentiated through")
+
+    @staticmethod
     def _evaluate(closure):
         """step(closure): the closure recomputes the loss (with autograd on); step returns it."""
         if closure is None:

@@ -33,15 +33,7 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-        if differentiable:
-            raise NotImplementedError("differentiable=True: minitorch's optimizers update "
-                                      "parameters outside autograd, so step() cannot be "
-                                      "differentiated through")
+        self._check_implementation(fused, foreach, differentiable)
 
     def __setstate__(self, state):
         super().__setstate__(state)

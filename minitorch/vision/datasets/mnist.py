@@ -59,11 +59,7 @@ class MNIST(VisionDataset):
         # straight from numpy: this runs once per image, every epoch
         img = Image.fromarray(self.data.numpy()[index])
         target = int(self.targets.numpy()[index])
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._transformed(img, target)
 
     def __len__(self):
         return len(self.data)

@@ -33,6 +33,15 @@ class VisionDataset(Dataset):
     def __len__(self):
         raise NotImplementedError
 
+    def _transformed(self, img, target):
+        """An item as __getitem__ returns it: transform and target_transform applied (read
+        at every call, so setting dataset.transform later takes effect, as in torchvision)."""
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
     def extra_repr(self):
         return ""
 
