@@ -82,3 +82,31 @@ def test_200_sgd_steps_match_torch_in_float64(net_cls, shape, monkeypatch):
     for name, value in net.state_dict().items():
         np.testing.assert_allclose(value.numpy(), theirs[name].numpy(), rtol=1e-9, atol=1e-12,
                                    err_msg=name)
+
+
+def test_the_main_job_end_to_end(tmp_path, capsys):
+    """`python -m minitorch train` on a slice of the real Fashion-MNIST: the seed's printed
+    lines, a checkpoint torch loads, a PNG and TensorBoard events."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from minitorch.training import main
+    accuracy = main(["--limit", "400", "--epochs", "2", "--num-workers", "0",
+                     "--log-every", "50", "--data", str(tmp_path / "data"),
+                     "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert "[1,    50] loss: " in out and "[2,   100] loss: " in out
+    assert "Finished Training" in out
+    assert f"Accuracy of the network on the 400 test images: {int(accuracy)} %" in out
+    assert out.count("Accuracy for class: ") == 10
+    assert "Accuracy for class: Ankle Boot is " in out
+
+    state = torch.load(tmp_path / "out" / "fashion_mnist_net.pth", weights_only=True)
+    assert {k: tuple(v.shape) for k, v in state.items()} == {
+        k: tuple(v.shape) for k, v in models.FashionMNISTNet().state_dict().items()}
+    assert (tmp_path / "out" / "training.png").read_bytes().startswith(b"\x89PNG")
+    events = EventAccumulator(str(tmp_path / "out" / "tensorboard"))
+    events.Reload()
+    losses = events.Scalars("training loss")
+    assert [e.step for e in losses] == [50, 100, 150, 200]
+    assert [f"{e.value:.3f}" for e in losses[:2]] == [
+        line.split("loss: ")[1] for line in out.splitlines() if line.startswith("[1, ")]
