@@ -7,6 +7,16 @@ from numba import njit
 
 
 @njit(cache=True)
+def window(o, size, k, s, p, d):
+    """The real pixels output o's window covers along one dim: range(start, stop, d)."""
+    start = o * s - p
+    stop = min(start + (k - 1) * d + 1, size)
+    while start < 0:
+        start += d
+    return start, stop
+
+
+@njit(cache=True)
 def max_pool2d_forward(x, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
     n, c, h, w = x.shape
     _, _, oh, ow = out.shape
@@ -14,15 +24,9 @@ def max_pool2d_forward(x, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
         for ch in range(c):
             plane = x[b, ch]
             for i in range(oh):
-                h0 = i * sh - ph
-                h1 = min(h0 + (kh - 1) * dh + 1, h)
-                while h0 < 0:
-                    h0 += dh
+                h0, h1 = window(i, h, kh, sh, ph, dh)
                 for j in range(ow):
-                    w0 = j * sw - pw
-                    w1 = min(w0 + (kw - 1) * dw + 1, w)
-                    while w0 < 0:
-                        w0 += dw
+                    w0, w1 = window(j, w, kw, sw, pw, dw)
                     best = -np.inf
                     best_at = h0 * w + w0
                     for r in range(h0, h1, dh):
@@ -36,14 +40,19 @@ def max_pool2d_forward(x, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
 
 
 @njit(cache=True)
-def max_pool2d_backward(grad, indices, dx):
+def max_pool2d_backward(grad, indices, dx, kh, kw, sh, sw, ph, pw, dh, dw):
     """Each output's gradient goes to the pixel its maximum came from (added up where
-    overlapping windows picked the same pixel)."""
+    overlapping windows picked the same pixel). A window that covers padding only has no
+    pixel (its index, like torch's, points outside it) and passes nothing back."""
     n, c, oh, ow = grad.shape
-    w = dx.shape[3]
-    for b in range(n):
-        for ch in range(c):
-            for i in range(oh):
-                for j in range(ow):
+    h, w = dx.shape[2], dx.shape[3]
+    for i in range(oh):
+        h0, h1 = window(i, h, kh, sh, ph, dh)
+        for j in range(ow):
+            w0, w1 = window(j, w, kw, sw, pw, dw)
+            if h0 >= h1 or w0 >= w1:
+                continue
+            for b in range(n):
+                for ch in range(c):
                     k = indices[b, ch, i, j]
                     dx[b, ch, k // w, k % w] += grad[b, ch, i, j]

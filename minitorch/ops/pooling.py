@@ -49,6 +49,7 @@ class MaxPool2d(Function):
                                    *kernel, *stride, *padding, *dilation)
         ctx.save_for_backward(indices)
         ctx.input_shape = x.shape
+        ctx.geometry = (*kernel, *stride, *padding, *dilation)
         return out.astype(x.dtype, copy=False), indices
 
     @staticmethod
@@ -56,7 +57,8 @@ class MaxPool2d(Function):
         (indices,) = ctx.saved
         work = np.float32 if grad.dtype == np.float16 else grad.dtype
         dx = np.zeros(ctx.input_shape, dtype=work)
-        kernels.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices, dx)
+        kernels.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices, dx,
+                                    *ctx.geometry)
         return dx.astype(grad.dtype, copy=False)
 
 
