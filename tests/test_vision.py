@@ -21,7 +21,7 @@ import pytest
 import torch
 import torchvision
 import torchvision.transforms as tv_transforms
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -416,6 +416,12 @@ def test_pad_tensor(shape, padding, padding_mode, fill, dtype):
 
     def run(lib):
         return TRANSFORMS[lib].Pad(padding, fill, padding_mode)(lib.from_numpy(array.copy()))
+    left, top, right, bottom = padding if isinstance(padding, tuple) and len(padding) == 4 \
+        else (0, 0, 0, 0)  # only the 4-tuples crop
+    # torchvision's symmetric mode fails on its own empty index tensors (they default to
+    # float) when cropping leaves nothing: a torchvision quirk, not a behaviour to copy
+    assume(not (padding_mode == "symmetric" and (shape[-2] + top + bottom <= 0
+                                                 or shape[-1] + left + right <= 0)))
     try:
         theirs = run(torch)
     except Exception:  # noqa: BLE001 - then ours must fail alike

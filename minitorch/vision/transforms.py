@@ -128,6 +128,8 @@ def _pad_tensor(img, padding, fill, padding_mode):
     left, top, right, bottom = _left_top_right_bottom(padding)
     height, width = img.shape[-2:]
     if padding_mode == "constant":
+        if height + min(top, 0) + min(bottom, 0) < 0 or width + min(left, 0) + min(right, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")  # torch's crop step
         img = img[..., max(-top, 0):height - max(-bottom, 0), max(-left, 0):width - max(-right, 0)]
         left, top, right, bottom = (max(p, 0) for p in (left, top, right, bottom))
         height, width = img.shape[-2:]
