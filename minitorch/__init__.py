@@ -12,7 +12,7 @@ from .creation import (Generator, arange, default_generator, as_tensor, empty, e
                        initial_seed, linspace, manual_seed, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, seed,
                        tensor, zeros, zeros_like)
-from .dtypes import (bool, dtype, float16, float32, float64, get_default_dtype, int8, int16,
+from .dtypes import (bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, promote_types,
                      int32, int64, uint8)
 from .ops import methods as _methods  # noqa: F401  (attaches Tensor's methods)
 from .ops.elementwise import (abs, add, allclose, equal, isfinite, isinf, isnan, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, cos, div, eq, exp, ge, gt, le, log,

@@ -1,6 +1,7 @@
 """Making tensors: tensor, from_numpy, zeros/ones/empty/full, random ones, ranges, eye,
 and every *_like; plus manual_seed for the random stream."""
 import builtins
+import functools
 
 import numpy as np
 
@@ -78,37 +79,26 @@ def _nested_shape(data, dim=0):
 
 
 def _infer_np_dtype(data):
-    """torch's inference: bools -> bool, ints -> int64, any float -> the default float32."""
-    kinds = set()
+    """torch's inference: each element has a dtype (a numpy scalar, array or tensor its
+    own; Python bool -> bool, int -> int64, float -> the default float32) and the result
+    is their promotion, torch's way (int32 with int32 stays int32, float16 with a Python
+    float is float32)."""
+    found = []
 
     def walk(x):
         if isinstance(x, (list, tuple)):
             for y in x:
                 walk(y)
-        elif isinstance(x, (Tensor, np.ndarray)):
-            kinds.add(x._data.dtype if isinstance(x, Tensor) else x.dtype)
-        elif isinstance(x, np.floating):
-            kinds.add(x.dtype)  # a numpy float keeps its precision, as in torch
-        elif isinstance(x, (builtins.bool, np.bool_)):
-            kinds.add("b")
-        elif isinstance(x, (int, np.integer)):
-            kinds.add("i")
-        elif isinstance(x, float):
-            kinds.add("f")
+        elif isinstance(x, Tensor):
+            found.append(x._data.dtype)
+        elif isinstance(x, (np.ndarray, np.generic)):
+            found.append(x.dtype)
+        elif isinstance(x, (builtins.bool, builtins.int, builtins.float)):
+            found.append(dtypes.number_dtype(x))
         else:
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
-    typed = [k for k in kinds if isinstance(k, np.dtype)]
-    if typed:
-        dt = np.result_type(*typed)
-        return dtypes.float32.np if "f" in kinds and dt.kind != "f" else dt
-    if "f" in kinds:
-        return dtypes.float32.np
-    if "i" in kinds:
-        return dtypes.int64.np
-    if "b" in kinds:
-        return dtypes.bool.np
-    return dtypes.float32.np  # empty lists
+    return functools.reduce(dtypes.promote_np, found) if found else dtypes.float32.np
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):

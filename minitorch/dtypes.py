@@ -97,8 +97,27 @@ def category(np_dtype):
     return 0 if np_dtype.kind == "b" else 2 if np_dtype.kind == "f" else 1
 
 
+def promote_np(a, b):
+    """torch.promote_types on numpy dtypes: the higher category wins outright (int32 and
+    float16 give float16); within a category the wider type (uint8 and int8 give int16)."""
+    if category(a) != category(b):
+        return a if category(a) > category(b) else b
+    return np.promote_types(a, b)
+
+
+def promote_types(type1, type2):
+    return from_np(promote_np(to_np(type1), to_np(type2)))
+
+
 _SCALAR_DEFAULT = {builtins.bool: np.dtype(np.bool_), builtins.int: np.dtype(np.int64),
                    builtins.float: np.dtype(np.float32)}
+
+
+def number_dtype(x):
+    """The dtype torch gives a Python number: bool, int64, or the default float32."""
+    return _SCALAR_DEFAULT[builtins.bool if isinstance(x, builtins.bool)
+                           else builtins.int if isinstance(x, (builtins.int, np.integer))
+                           else builtins.float]
 
 
 def result_type(*operands):
@@ -110,15 +129,12 @@ def result_type(*operands):
         elif isinstance(x, np.generic):
             level, dt = 1, x.dtype
         else:
-            level = 2
-            dt = _SCALAR_DEFAULT[builtins.bool if isinstance(x, builtins.bool)
-                                 else builtins.int if isinstance(x, (builtins.int, np.integer))
-                                 else builtins.float]
+            level, dt = 2, number_dtype(x)
         prev = levels[level]
         if prev is None or category(dt) > category(prev):
             levels[level] = dt  # a higher category wins outright: int32 + float32 is float32
         elif level < 2 and category(dt) == category(prev):
-            levels[level] = np.promote_types(prev, dt)
+            levels[level] = promote_np(prev, dt)
     top = max(category(dt) for dt in levels if dt is not None)
     for dt in levels:
         if dt is not None and category(dt) == top:

@@ -167,7 +167,16 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim=None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        data = self._data
+        if data.size == 0 and not any(data.strides):
+            # numpy gives a fresh empty array zero strides; torch gives it contiguous ones
+            strides, step = [], 1
+            for n in reversed(data.shape):
+                strides.insert(0, step)
+                step *= max(n, 1)
+            strides = tuple(strides)
+        else:
+            strides = tuple(s // data.itemsize for s in data.strides)
         return strides if dim is None else strides[self._dim(dim)]
 
     def is_contiguous(self):

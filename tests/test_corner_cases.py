@@ -368,3 +368,19 @@ def test_isnan_equal_allclose():
                       lib.isinf(lib.tensor([1.0, float("inf")])), lib.equal(lib.ones(2), lib.ones(2)),
                       lib.equal(lib.ones(2), lib.ones(3)), lib.allclose(lib.ones(2), lib.ones(2) + 1e-9),
                       lib.ones(2).allclose(lib.zeros(2))])
+
+
+def test_tensor_infers_dtype_from_numpy_scalars_as_torch():
+    """Each element brings its dtype (numpy scalars their own), promoted torch's way."""
+    cases = [[np.int32(1), np.int32(2)], [np.float32(1), 2.0], [np.int32(1), 2],
+             [np.float16(1), 2], [np.float16(1), 2.0], [np.uint8(1), np.int8(2)],
+             [np.float32(1), np.int64(2)], [np.int32(1), True], [np.bool_(True)],
+             [np.float32(1), np.float64(2)], [[np.int8(1)], [np.int8(2)]]]
+    for data in cases:
+        assert str(minitorch.tensor(data).dtype) == torch_name(str(torch.tensor(data).dtype)), data
+
+
+def test_stride_of_empty_tensors_is_torchs():
+    for make in (lambda lib: lib.zeros(0, 3), lambda lib: lib.zeros(2, 0, 3),
+                 lambda lib: lib.zeros(3, 4)[:, :0], lambda lib: lib.empty(0)):
+        assert make(minitorch).stride() == make(torch).stride()
