@@ -1,22 +1,26 @@
 """torchvision.transforms' basics: turn PIL images / arrays into tensors and prepare them.
 
-    transform = transforms.Compose([transforms.ToTensor(),
+    transform = transforms.Compose([transforms.Resize(32), transforms.CenterCrop(32),
+                                    transforms.ToTensor(),
                                     transforms.Normalize((0.5,), (0.5,))])
 
 Each transform is a callable object whose printed form is torchvision's; the work is done
-by the function of the same name in lower case (to_tensor, normalize, pad), which can
-also be called directly, as torchvision.transforms.functional's.
+by the function of the same name in lower case (to_tensor, normalize, pad, resize, crop,
+center_crop), which can also be called directly, as torchvision.transforms.functional's.
 """
 import numbers
+import warnings
 from collections.abc import Sequence
+from enum import Enum
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from ..creation import as_tensor, from_numpy, full
-from ..dtypes import get_default_dtype, to_np
+from ..dtypes import float32, float64, get_default_dtype, to_np, uint8
 from ..nn import Module
 from ..tensor import Tensor
+from .interpolation import resample
 
 PADDING_MODES = ["constant", "edge", "reflect", "symmetric"]
 
@@ -192,6 +196,155 @@ def pad(img, padding, fill=0, padding_mode="constant"):
     return _pad_pil(img, padding, fill, padding_mode)
 
 
+class InterpolationMode(Enum):
+    """How resize computes new pixels. Tensors support NEAREST, NEAREST_EXACT, BILINEAR
+    and BICUBIC; PIL images every mode (Pillow does the work)."""
+    NEAREST = "nearest"
+    NEAREST_EXACT = "nearest-exact"
+    BILINEAR = "bilinear"
+    BICUBIC = "bicubic"
+    BOX = "box"
+    HAMMING = "hamming"
+    LANCZOS = "lanczos"
+
+
+# Pillow's integer constants (Image.BILINEAR, ...) name modes too
+_MODES_FROM_PIL = {0: InterpolationMode.NEAREST, 2: InterpolationMode.BILINEAR,
+                   3: InterpolationMode.BICUBIC, 4: InterpolationMode.BOX,
+                   5: InterpolationMode.HAMMING, 1: InterpolationMode.LANCZOS}
+_PIL_RESAMPLING = {InterpolationMode.NEAREST: Image.Resampling.NEAREST,
+                   InterpolationMode.NEAREST_EXACT: Image.Resampling.NEAREST,
+                   InterpolationMode.BILINEAR: Image.Resampling.BILINEAR,
+                   InterpolationMode.BICUBIC: Image.Resampling.BICUBIC,
+                   InterpolationMode.BOX: Image.Resampling.BOX,
+                   InterpolationMode.HAMMING: Image.Resampling.HAMMING,
+                   InterpolationMode.LANCZOS: Image.Resampling.LANCZOS}
+
+
+def _interpolation_mode(interpolation):
+    """An InterpolationMode, or Pillow's integer constant for one (an unknown integer is a
+    KeyError, as in torchvision)."""
+    if isinstance(interpolation, int):
+        return _MODES_FROM_PIL[interpolation]
+    return interpolation
+
+
+def get_dimensions(img):
+    """[channels, height, width] of a PIL image or a tensor (..., H, W)."""
+    if isinstance(img, Tensor):
+        if img.ndim < 2:
+            raise TypeError("Tensor is not a torch image.")
+        return [1 if img.ndim == 2 else img.shape[-3], *img.shape[-2:]]
+    if isinstance(img, Image.Image):
+        return [len(img.getbands()), img.height, img.width]
+    raise TypeError(f"Unexpected type {type(img)}")
+
+
+def _resized_output_size(height, width, size, max_size):
+    """[height, width] after resize: size = [h, w] as given, or [s]: the shorter side
+    becomes s and the longer one int(s * long / short), then both shrink (aspect kept,
+    rounded down) if the longer one exceeds max_size."""
+    if len(size) == 2:
+        return list(size)
+    short, long = (width, height) if width <= height else (height, width)
+    new_short, new_long = size[0], int(size[0] * long / short)
+    if max_size is not None:
+        if max_size <= size[0]:
+            raise ValueError(f"max_size = {max_size} must be strictly greater than the requested "
+                             f"size for the smaller edge size = {size}")
+        if new_long > max_size:
+            new_short, new_long = int(max_size * new_short / new_long), max_size
+    return [new_long, new_short] if width <= height else [new_short, new_long]
+
+
+def _resize_tensor(img, size, mode, antialias):
+    """Resize a tensor (..., H, W) as torchvision does: as a batch (N, C, H, W), in float
+    (other dtypes go through float32 and are rounded back); antialias only matters for
+    bilinear and bicubic."""
+    antialias = bool(antialias) and mode in ("bilinear", "bicubic")
+    batch = img.unsqueeze(0) if img.ndim < 4 else img
+    if img.dtype in (float32, float64):
+        return _squeezed(resample(batch, size, mode, antialias), img)
+    resized = resample(batch.to(float32), size, mode, antialias)
+    if img.dtype.is_floating_point:
+        return _squeezed(resized.to(img.dtype), img)
+    values = np.round(resized.detach().numpy())     # round before the cast to integers
+    if mode == "bicubic" and img.dtype == uint8:   # cubic weights overshoot
+        values = np.clip(values, 0, 255)
+    return _squeezed(from_numpy(values.astype(img.dtype.np)), img)
+
+
+def _squeezed(batch, img):
+    """The batch back in the shape img came in: without the batch dim added for it."""
+    return batch.squeeze(0) if img.ndim < 4 else batch
+
+
+def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    """Resize a PIL image or a tensor (..., H, W); see `Resize`. An image already of the
+    requested size comes back as it is (the same object)."""
+    interpolation = _interpolation_mode(interpolation)
+    if not isinstance(interpolation, InterpolationMode):
+        raise TypeError("Argument interpolation should be a InterpolationMode or a corresponding "
+                        "Pillow integer constant")
+    if isinstance(size, (list, tuple)):
+        if len(size) not in [1, 2]:
+            raise ValueError("Size must be an int or a 1 or 2 element tuple/list, "
+                             f"not a {len(size)} element tuple/list")
+        if max_size is not None and len(size) != 1:
+            raise ValueError("max_size should only be passed if size specifies the length of the "
+                             "smaller edge, i.e. size should be an int or a sequence of length 1 "
+                             "in torchscript mode.")
+    _, height, width = get_dimensions(img)
+    output_size = _resized_output_size(height, width, [size] if isinstance(size, int) else size,
+                                       max_size)
+    if [height, width] == output_size:
+        return img
+    if isinstance(img, Tensor):
+        return _resize_tensor(img, output_size, interpolation.value, antialias)
+    if antialias is False:
+        warnings.warn("Anti-alias option is always applied for PIL Image input. "
+                      "Argument antialias is ignored.")
+    return img.resize(tuple(output_size[::-1]), _PIL_RESAMPLING[interpolation])
+
+
+def crop(img, top, left, height, width):
+    """The height x width window of img whose top-left corner is (top, left); parts of
+    the window outside the image are filled with 0."""
+    if isinstance(img, Image.Image):
+        return img.crop((left, top, left + width, top + height))
+    if not isinstance(img, Tensor):
+        raise TypeError(f"img should be PIL Image. Got {type(img)}")
+    _, image_height, image_width = get_dimensions(img)
+    right, bottom = left + width, top + height
+    window = img[..., max(top, 0):bottom, max(left, 0):right]
+    if left < 0 or top < 0 or right > image_width or bottom > image_height:
+        padding = [max(-left + min(0, right), 0), max(-top + min(0, bottom), 0),
+                   max(right - max(image_width, left), 0), max(bottom - max(image_height, top), 0)]
+        return pad(window, padding, fill=0)
+    return window
+
+
+def center_crop(img, output_size):
+    """The output_size (int, or (height, width)) window in the middle of img; an image
+    smaller than that is first padded with 0 (one pixel more right and bottom when odd)."""
+    if isinstance(output_size, numbers.Number):
+        output_size = (int(output_size), int(output_size))
+    elif isinstance(output_size, (tuple, list)) and len(output_size) == 1:
+        output_size = (output_size[0], output_size[0])
+    _, image_height, image_width = get_dimensions(img)
+    crop_height, crop_width = output_size
+    if crop_width > image_width or crop_height > image_height:
+        img = pad(img, [max(crop_width - image_width, 0) // 2, max(crop_height - image_height, 0) // 2,
+                        max(crop_width - image_width + 1, 0) // 2,
+                        max(crop_height - image_height + 1, 0) // 2], fill=0)
+        _, image_height, image_width = get_dimensions(img)
+        if crop_width == image_width and crop_height == image_height:
+            return img
+    top = int(round((image_height - crop_height) / 2.0))
+    left = int(round((image_width - crop_width) / 2.0))
+    return crop(img, top, left, crop_height, crop_width)
+
+
 # ---- transforms ---------------------------------------------------------------------------
 
 class Compose:
@@ -256,6 +409,55 @@ class Pad(Module):
     def __repr__(self):
         return (f"{type(self).__name__}(padding={self.padding}, fill={self.fill}, "
                 f"padding_mode={self.padding_mode})")
+
+
+class Resize(Module):
+    """Resize an image to `size`: (h, w) exactly, or an int: the shorter side becomes
+    size and the longer keeps the aspect ratio (rounded down), at most max_size.
+
+    PIL images are resized by Pillow (always antialiased for bilinear and bicubic).
+    Tensors (..., H, W) are resized by `interpolation.resample` in nearest, nearest-exact,
+    bilinear or bicubic mode, antialiased when shrinking with antialias=True (bilinear,
+    bicubic); integer tensors are resized in float32 and rounded back. Float tensors keep
+    their graph: gradients flow back through the resize."""
+
+    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+        super().__init__()
+        if not isinstance(size, (int, Sequence)):
+            raise TypeError(f"Size should be int or sequence. Got {type(size)}")
+        if isinstance(size, Sequence) and len(size) not in (1, 2):
+            raise ValueError("If size is a sequence, it should have 1 or 2 values")
+        self.size = size
+        self.max_size = max_size
+        self.interpolation = _interpolation_mode(interpolation)
+        self.antialias = antialias
+
+    def forward(self, img):
+        return resize(img, self.size, self.interpolation, self.max_size, self.antialias)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(size={self.size}, interpolation={self.interpolation.value}, "
+                f"max_size={self.max_size}, antialias={self.antialias})")
+
+
+class CenterCrop(Module):
+    """Cut the middle size x size (or (h, w)) window out of an image; see center_crop."""
+
+    def __init__(self, size):
+        super().__init__()
+        if isinstance(size, numbers.Number):
+            size = (int(size), int(size))
+        elif isinstance(size, Sequence) and len(size) == 1:
+            size = (size[0], size[0])
+        elif len(size) != 2:
+            raise ValueError("Please provide only two dimensions (h, w) for size.")
+        self.size = size
+
+    def forward(self, img):
+        return center_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size})"
 
 
 class Lambda:
