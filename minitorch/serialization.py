@@ -21,6 +21,7 @@ minitorch never imports torch, so it cannot let Python's pickler name torch's fu
 same objects, and `_SafeUnpickler` reads them back mapping torch's names to minitorch's.
 Loading never runs code from the file: only the few names a checkpoint needs resolve.
 """
+import _compat_pickle
 import collections
 import io
 import os
@@ -117,6 +118,7 @@ class _StorageRef:
 
 
 _STORAGE, _CPU = "storage", "cpu"   # one object each, so the memo writes each once, as torch's
+_LATIN1 = "latin1"   # the encoding argument of every bytes object's call, memoized once
 
 
 class _PickleWriter:
@@ -186,6 +188,19 @@ class _PickleWriter:
             self.out += pickle.EMPTY_DICT
             self.put(obj)
             self.save_batches(obj.items(), pickle.SETITEM, pickle.SETITEMS)
+        elif type(obj) is bytes:   # protocol 2 has no bytes opcode: Python writes a call
+            if obj:
+                self.save_call(_Global("_codecs", "encode"), (obj.decode(_LATIN1), _LATIN1), obj)
+            else:
+                self.save_call(_Global("__builtin__", "bytes"), (), obj)
+        elif type(obj) is bytearray:
+            self.save_call(_Global("__builtin__", "bytearray"), (bytes(obj),) if obj else (), obj)
+        elif type(obj) is set:
+            self.save_call(_Global("__builtin__", "set"), (list(obj),), obj)
+        elif type(obj) is complex:
+            self.save_call(_Global("__builtin__", "complex"), (obj.real, obj.imag), obj)
+        elif type(obj) is collections.Counter:
+            self.save_call(_Global("collections", "Counter"), (dict(obj),), obj)
         elif type(obj) is collections.OrderedDict:
             self.save_call(_Global("collections", "OrderedDict"), (), obj)
             self.save_batches(obj.items(), pickle.SETITEM, pickle.SETITEMS)
@@ -203,8 +218,8 @@ class _PickleWriter:
             raise pickle.PicklingError(
                 f"save: cannot save an object of type {type(obj).__module__}."
                 f"{type(obj).__qualname__}: minitorch.save writes tensors, nn.Parameters, "
-                "dtypes, Size, device, dict, OrderedDict, list, tuple, int, float, bool, str "
-                "and None")
+                "dtypes, Size, device, dict, OrderedDict, Counter, list, tuple, set, int, "
+                "float, complex, bool, str, bytes, bytearray and None")
 
     def save_global(self, name):
         key = (name.module, name.name)
@@ -350,9 +365,10 @@ class _ZipWriter:
                                min(count, 0xFFFF), directory_size, directory_start, 0))
 
 
-def _write_archive(obj, file, archive_name, pickle_protocol):
+def _write_archive(obj, file, archive_name, pickle_protocol, byteorder_first):
     """Pickle obj (before touching the file, so an unpicklable object writes nothing),
-    then write the records in torch's order."""
+    then write the records in torch's order. (torch's _disable_byteorder_record only moves
+    the byteorder record: its C++ writer adds one at the end when Python left it out.)"""
     if pickle_protocol != 2:
         raise ValueError(f"save: minitorch writes pickle protocol 2 (torch's default), got "
                          f"pickle_protocol={pickle_protocol}")
@@ -362,10 +378,13 @@ def _write_archive(obj, file, archive_name, pickle_protocol):
     zip_file.write_record("data.pkl", data_pkl)
     zip_file.write_record(".format_version", b"1")
     zip_file.write_record(".storage_alignment", str(_ALIGNMENT).encode())
-    zip_file.write_record("byteorder", sys.byteorder.encode())
+    if byteorder_first:
+        zip_file.write_record("byteorder", sys.byteorder.encode())
     for key, block in storages.records:
         zip_file.write_record(f"data/{key}", block)
     zip_file.write_record("version", _FILE_FORMAT_VERSION)
+    if not byteorder_first:
+        zip_file.write_record("byteorder", sys.byteorder.encode())
     zip_file.finish()
 
 
@@ -381,22 +400,40 @@ def _archive_name(path):
     return stem
 
 
-def save(obj, f, pickle_protocol=2):
+def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
     """Save obj (a tensor, a state_dict, an optimizer's state_dict...) in torch's .pth
     format: `torch.load` reads it, and `minitorch.load` reads torch's files.
 
     `f` is a path or a binary file object. A path is written atomically: the bytes go to
     `<f>.tmp-<random>` in the same folder, are flushed to disk, and the temporary is then
     renamed over `f`. If anything fails, the temporary is removed and an existing `f` is
-    left untouched."""
+    left untouched. (So a file object already open on `f` keeps reading the old bytes,
+    where torch, writing `f` in place, would have changed them under it.)
+
+    The arguments are torch's. minitorch writes the pickle itself, so `pickle_module` must
+    be Python's pickle, and it writes only the zip format (torch's default)."""
+    if pickle_module is not pickle:
+        raise ValueError(f"save: minitorch writes the pickle itself and cannot use "
+                         f"pickle_module={pickle_module!r}; leave it at Python's pickle")
+    if not _use_new_zipfile_serialization:
+        raise ValueError("save: minitorch writes only the zip format of torch >= 1.6, not the "
+                         "legacy format that _use_new_zipfile_serialization=False asks for")
+    byteorder_first = not _disable_byteorder_record
     if not isinstance(f, (str, os.PathLike)):
-        return _write_archive(obj, f, "archive", pickle_protocol)
+        if not hasattr(f, "write"):
+            raise AttributeError("expected 'f' to be string, path, or a file-like object with "
+                                 "a 'write' attribute")
+        return _write_archive(obj, f, "archive", pickle_protocol, byteorder_first)
     path = os.fspath(f)
     folder = os.path.dirname(path)
     if folder and not os.path.isdir(folder):
         raise RuntimeError(f"Parent directory {folder} does not exist.")
+    if os.path.isdir(path):
+        raise RuntimeError(f"save: cannot write {path}: open file failed with strerror: "
+                           "Is a directory")
     with atomic_open(path) as file:
-        _write_archive(obj, file, _archive_name(path), pickle_protocol)
+        _write_archive(obj, file, _archive_name(path), pickle_protocol, byteorder_first)
 
 
 # ---- load ------------------------------------------------------------------------------------
@@ -452,11 +489,26 @@ def _rebuild_parameter(data, requires_grad, backward_hooks):
     return Parameter(data, requires_grad)
 
 
-# The only names a checkpoint may use, and what each means in minitorch.
+def _encode(text, encoding):
+    """_codecs.encode as protocol-2 pickles use it, for bytes: latin-1 text to bytes (and
+    nothing else: a file cannot reach the other codecs through it)."""
+    if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
+        raise pickle.UnpicklingError(f"load: _codecs.encode is allowed for bytes only "
+                                     f"(latin-1 text), got encoding {encoding!r}")
+    return text.encode("latin1")
+
+
+# The only names a checkpoint may use, and what each means in minitorch (torch's
+# weights_only list, less quantized and subclassed tensors).
 _ALLOWED_GLOBALS = {
     "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
     "torch._utils._rebuild_parameter": _rebuild_parameter,
     "collections.OrderedDict": collections.OrderedDict,
+    "collections.Counter": collections.Counter,
+    "_codecs.encode": _encode,
+    "builtins.bytearray": bytearray,
+    "builtins.set": set,
+    "builtins.complex": complex,
     "torch.Size": Size,
     "torch.device": device,
     "torch.storage.UntypedStorage": _StorageType(np.uint8),
@@ -507,6 +559,10 @@ class _SafeUnpickler(pickle.Unpickler):
         self.restore_location = restore_location
 
     def find_class(self, module, name):
+        # protocol 2 names Python 2's modules (__builtin__.set): Python 3's, as pickle does
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         try:
             return _ALLOWED_GLOBALS[f"{module}.{name}"]
         except KeyError:
@@ -583,19 +639,30 @@ class _Archive:
         return block.view(np_dtype)
 
 
-def load(f, map_location=None, weights_only=True, **pickle_load_args):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
+         **pickle_load_args):
     """Load what `save` or `torch.save` wrote (the zip format of torch >= 1.6).
 
     The file's pickle is read by a restricted unpickler that knows only the names a
-    checkpoint needs (tensors, nn.Parameters, dtypes, Size, device, OrderedDict); any
-    other name raises `pickle.UnpicklingError` and nothing from the file runs. This holds
-    for `weights_only=False` too: minitorch has no unsafe loader. Tensors that shared
-    memory when saved share it again. `map_location` may only lead to the CPU."""
+    checkpoint needs (tensors, nn.Parameters, dtypes, Size, device, containers, bytes,
+    complex numbers), torch's weights_only list; any other name raises
+    `pickle.UnpicklingError` and nothing from the file runs. This holds for
+    `weights_only=False` and any `pickle_module` too: minitorch has no unsafe loader.
+    Tensors that shared memory when saved share it again. `map_location` may only lead to
+    the CPU. `mmap=True` (a path only, as in torch) reads the records into memory: the
+    tensors are private copies, as torch's copy-on-write mappings are."""
     restore_location = _location_mapper(map_location)
+    if mmap and not isinstance(f, (str, os.PathLike)):
+        raise ValueError("f must be a file path in order to use the mmap argument")
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as file:
             return _load_archive(_Archive(file, os.fspath(f)), restore_location,
                                  pickle_load_args)
+    if not hasattr(f, "seek"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'seek'. You can "
+                             "only minitorch.load from a file that is seekable. Please pre-load "
+                             "the data into a buffer like io.BytesIO and try to load from it "
+                             "instead.")
     name = getattr(f, "name", None) or f"<{type(f).__name__} object>"
     return _load_archive(_Archive(f, name), restore_location, pickle_load_args)
 

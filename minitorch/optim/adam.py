@@ -18,7 +18,7 @@ factors correct that bias.
 import numpy as np
 
 from ..creation import tensor, zeros_like
-from .optimizer import Optimizer
+from .optimizer import Optimizer, opmath, stored
 
 # the devices torch names when capturable=True meets a CPU parameter
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
@@ -87,8 +87,13 @@ class Adam(Optimizer):
     @staticmethod
     def _update(param, state, *, lr, betas, eps, weight_decay, amsgrad, maximize,
                 decoupled_weight_decay, **_):
-        """One Adam step for one parameter, written into its storage and its state."""
+        """One Adam step for one parameter, written into its storage and its state.
+
+        Each line is one of torch's ops: computed in float32 for a float16 parameter (as
+        torch's CPU kernels do, hyper-parameters included), its result rounded to the
+        parameter's dtype (by `_write`, or `stored` for a temporary)."""
         beta1, beta2 = betas
+        dtype = param._data.dtype
         grad = param.grad._data
         if maximize:
             grad = -grad
@@ -96,11 +101,15 @@ class Adam(Optimizer):
         step_t._write(step_t._data + 1)
         if weight_decay != 0:
             if decoupled_weight_decay:
-                param._write(param._data * (1 - lr * weight_decay))
+                param._write(opmath(param._data) * (1 - lr * weight_decay))
             else:
-                grad = grad + weight_decay * param._data
-        exp_avg._write(_lerp(exp_avg._data, grad, 1 - beta1))
-        exp_avg_sq._write(exp_avg_sq._data * beta2 + (1 - beta2) * grad * grad)
+                # torch's grad.add(param, alpha=weight_decay): alpha in the param's dtype
+                alpha = opmath(stored(np.asarray(weight_decay), dtype))
+                grad = stored(opmath(grad) + alpha * opmath(param._data), dtype)
+        grad = opmath(grad)
+        exp_avg._write(_lerp(opmath(exp_avg._data), grad, 1 - beta1))
+        exp_avg_sq._write(opmath(exp_avg_sq._data) * beta2)
+        exp_avg_sq._write(opmath(exp_avg_sq._data) + (1 - beta2) * grad * grad)
 
         step = step_t.item()
         bias_correction1 = 1 - beta1 ** step
@@ -113,8 +122,10 @@ class Adam(Optimizer):
             second_moment = max_exp_avg_sq._data
         else:
             second_moment = exp_avg_sq._data
-        denom = np.sqrt(second_moment) / bias_correction2_sqrt + eps
-        param._write(param._data + (-step_size) * exp_avg._data / denom)
+        denom = stored(np.sqrt(opmath(second_moment)), dtype)
+        denom = stored(opmath(denom) / bias_correction2_sqrt, dtype)
+        denom = opmath(stored(opmath(denom) + eps, dtype))
+        param._write(opmath(param._data) + (-step_size) * opmath(exp_avg._data) / denom)
 
 
 def _lerp(start, end, weight):

@@ -11,6 +11,8 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
+import numpy as np
+
 from .. import dtypes
 from ..autograd import enable_grad
 from ..tensor import Tensor
@@ -217,6 +219,19 @@ def _cast(param, value, group, key=None):
     if isinstance(value, (list, tuple)):
         return type(value)(_cast(param, v, group) for v in value)
     return value
+
+
+def opmath(array):
+    """The array in the precision torch's CPU kernels compute in: float16 is raised to
+    float32 (scalars then stay float32 too, not rounded to float16), other dtypes are
+    returned as they are, without a copy."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
+
+
+def stored(array, dtype):
+    """An op's result as torch stores it: rounded to the tensor's dtype (no copy if it
+    already has it)."""
+    return array.astype(dtype, copy=False)
 
 
 def _typename(obj):

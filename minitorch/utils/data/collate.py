@@ -12,10 +12,12 @@ import re
 
 import numpy as np
 
+from ...autograd import is_grad_enabled
 from ...creation import as_tensor, from_numpy, tensor
-from ...dtypes import float64
+from ...dtypes import category, float64, scalar_name
 from ...ops.shape import stack
 from ...tensor import Tensor
+from .worker import get_worker_info
 
 # numpy dtypes of strings (S, a, U) and Python objects (O) cannot become tensors
 _np_str_obj_dtype = re.compile(r"[SaUO]")
@@ -106,7 +108,21 @@ def _rebuild(elem, convert_field):
 
 
 def collate_tensor_fn(batch, *, collate_fn_map=None):
-    return stack(batch, 0)
+    """Stack along a new first dimension. In a DataLoader worker torch stacks into a
+    shared-memory buffer of the first tensor's dtype (`stack(batch, out=buffer)`), so
+    there the batch takes that dtype, and a batch that needs grad or a wider dtype fails
+    with the errors of an `out=` stack."""
+    if get_worker_info() is None:
+        return stack(batch, 0)
+    if is_grad_enabled() and any(t.requires_grad for t in batch):
+        raise RuntimeError("stack(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    stacked = stack(batch, 0)
+    out_dtype = batch[0]._data.dtype
+    if category(stacked._data.dtype) > category(out_dtype):
+        raise TypeError("minitorch.cat(): input types can't be cast to the desired output type "
+                        f"{scalar_name(out_dtype)}")
+    return stacked if stacked._data.dtype == out_dtype else stacked.to(batch[0].dtype)
 
 
 def collate_numpy_array_fn(batch, *, collate_fn_map=None):
