@@ -266,7 +266,7 @@ def test_a_failed_save_leaves_nothing_and_keeps_the_old_file(tmp_path):
     minitorch.save({"w": minitorch.ones(2)}, path)
     before = path.read_bytes()
     with pytest.raises(pickle.PicklingError):
-        minitorch.save({"w": minitorch.zeros(2), "s": {1, 2}}, path)
+        minitorch.save({"w": minitorch.zeros(2), "s": frozenset({1, 2})}, path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.pth"]
     with pytest.raises(RuntimeError, match="Parent directory .*missing does not exist"):
