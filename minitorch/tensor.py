@@ -163,6 +163,18 @@ class Tensor:
 
     nelement = numel
 
+    def data_ptr(self):
+        """The address of the first element (views of one storage differ by their offset)."""
+        return self._data.__array_interface__["data"][0]
+
+    def storage_offset(self):
+        """Where this tensor starts in the memory it shares, in elements."""
+        root = self._data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        start = root.__array_interface__["data"][0]
+        return (self.data_ptr() - start) // self._data.itemsize if self._data.size else 0
+
     def element_size(self):
         return self._data.itemsize
 

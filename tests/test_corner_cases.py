@@ -384,3 +384,12 @@ def test_stride_of_empty_tensors_is_torchs():
     for make in (lambda lib: lib.zeros(0, 3), lambda lib: lib.zeros(2, 0, 3),
                  lambda lib: lib.zeros(3, 4)[:, :0], lambda lib: lib.empty(0)):
         assert make(minitorch).stride() == make(torch).stride()
+
+
+def test_storage_offset_and_data_ptr_of_views():
+    for view in (lambda x: x, lambda x: x[1], lambda x: x[:, 2], lambda x: x.t()[1:],
+                 lambda x: x[1:, 1:][1], lambda x: x.view(2, 6)[1, 3:]):
+        ours, theirs = (view(lib.arange(12.).reshape(3, 4)) for lib in (minitorch, torch))
+        assert ours.storage_offset() == theirs.storage_offset()
+    x = minitorch.arange(12.).reshape(3, 4)
+    assert x[1].data_ptr() - x.data_ptr() == 4 * x.element_size()
