@@ -90,6 +90,22 @@ def test_mnist_like_matches_torchvision(tmp_path, name, train):
     assert img.mode == "L" and np.array_equal(np.asarray(img), np.asarray(theirs[0][0]))
 
 
+def test_mnist_target_transform_and_indexing(tmp_path):
+    write_mnist(tmp_path / "MNIST" / "raw")
+    datasets = {lib: cls(tmp_path, train=False, transform=TRANSFORMS[lib].ToTensor(),
+                         target_transform=TRANSFORMS[lib].Lambda(lambda t: t * 10 + 1))
+                for lib, cls in ((minitorch, mt_datasets.MNIST), (torch, torchvision.datasets.MNIST))}
+    ours, theirs = datasets[minitorch], datasets[torch]
+    assert repr(ours) == repr(theirs)      # root given as a Path, both transforms printed
+    for index in (0, 3, -1, -4, np.int64(2)):
+        (x, y), (tx, ty) = ours[index], theirs[index]
+        assert type(y) is int and y == ty
+        assert_close(x, tx, what=f"item {index}")
+    for index in (4, -5):
+        same_error(lambda lib: datasets[lib][index])
+    assert [y for _, y in ours] == [y for _, y in theirs]   # iterating stops at IndexError
+
+
 def test_mnist_reads_gz_alone(tmp_path):
     write_mnist(tmp_path / "plain" / "MNIST" / "raw", gz=False)
     shutil.copytree(tmp_path / "plain", tmp_path / "gz")
@@ -333,14 +349,17 @@ def test_cifar10_download_md5_mismatch(tmp_path, server, monkeypatch):
 sizes = st.integers(1, 7)
 
 
-@given(h=sizes, w=sizes, mode=st.sampled_from(["L", "RGB", "RGBA", "1", "I", "F", "P", "I;16", "CMYK"]))
+@given(h=sizes, w=sizes, mode=st.sampled_from(["L", "RGB", "RGBA", "1", "I", "F", "P", "I;16", "CMYK", "LA",
+                                               "PA", "La", "RGBa", "RGBX", "YCbCr", "LAB", "HSV",
+                                               "I;16B", "I;16L"]))
 def test_to_tensor_pil(h, w, mode):
     img = Image.fromarray(RNG.integers(0, 256, (h, w, 3), dtype=np.uint8)).convert(mode)
     assert_close(mt_transforms.ToTensor()(img), tv_transforms.ToTensor()(img), what=mode)
 
 
 @given(h=sizes, w=sizes, channels=st.sampled_from([None, 1, 3]),
-       dtype=st.sampled_from([np.uint8, np.float32, np.float64, np.int64]))
+       dtype=st.sampled_from([np.uint8, np.float32, np.float64, np.float16, np.int64, np.int32,
+                              np.int16, np.int8, np.bool_]))
 def test_to_tensor_numpy(h, w, channels, dtype):
     shape = (h, w) if channels is None else (h, w, channels)
     array = (RNG.random(shape) * 255).astype(dtype)
@@ -477,6 +496,14 @@ def test_make_grid(batch, channels, h, w, nrow, padding, normalize, value_range,
                                     value_range=value_range, scale_each=scale_each, pad_value=pad_value)
         assert np.array_equal(images.numpy(), array), "make_grid must not change its input"
     assert_close(outs[minitorch], outs[torch])
+
+
+def test_make_grid_records_no_graph():
+    """make_grid draws a picture: like torchvision's (under no_grad) it builds no graph."""
+    for images in (minitorch.rand(2, 3, 4, 4, requires_grad=True), minitorch.rand(1, 4, 4, requires_grad=True)):
+        for normalize in (False, True):
+            grid = mt_utils.make_grid(images, normalize=normalize)
+            assert not grid.requires_grad and grid.grad_fn is None
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (1, 4, 5), (3, 4, 5)])

@@ -13,12 +13,14 @@ from ..tensor import Tensor
 from .._files import atomic_open
 
 
+@no_grad()
 def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scale_each=False,
               pad_value=0.0):
     """Tile a batch B x C x H x W (or a list of C x H x W images) into one C x H' x W'
     image: `nrow` images per row, `padding` pixels of `pad_value` around each.
     Single-channel images become 3-channel. normalize=True maps value_range (default:
-    the min and max, of each image when scale_each=True) to [0, 1]."""
+    the min and max, of each image when scale_each=True) to [0, 1]. A picture, not a
+    step of a model: it records no graph (as torchvision's)."""
     if not isinstance(tensor, Tensor):
         if isinstance(tensor, list):
             for t in tensor:

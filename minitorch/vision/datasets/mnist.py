@@ -57,7 +57,12 @@ class MNIST(VisionDataset):
 
     def __getitem__(self, index):
         # straight from numpy: this runs once per image, every epoch
-        img = Image.fromarray(self.data.numpy()[index])
+        images = self.data.numpy()
+        try:
+            img = Image.fromarray(images[index])
+        except IndexError:    # numpy says "axis": say it as torch's tensor indexing does
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size "
+                             f"{len(images)}") from None
         target = int(self.targets.numpy()[index])
         return self._transformed(img, target)
 
