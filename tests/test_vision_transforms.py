@@ -65,6 +65,20 @@ def test_resize_float_tensor_and_gradient(shape, size, mode, antialias, dtype, d
     check(resize_fn(size, mode, antialias=antialias), array)
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("antialias", [True, False])
+def test_resize_spreads_inf_and_nan_as_torch(mode, antialias):
+    """Which outputs an inf or nan reaches shows which taps are read, zero weights included
+    (0 * inf is nan): an axis that keeps its size too (read twice in bilinear, skipped with
+    antialias)."""
+    array = RNG.standard_normal((2, 9, 8)).astype(np.float32)
+    array[0, 4, 3], array[1, 2, 5], array[1, 0, 0] = np.inf, np.nan, -np.inf
+    for size in [(4, 5), (9, 5), (4, 8), (12, 13), (9, 12)]:
+        run = resize_fn(size, mode, antialias=antialias)
+        assert_close(run(minitorch, minitorch.from_numpy(array)), run(torch, torch.from_numpy(array)),
+                     what=str(size))
+
+
 @given(shape=st.tuples(st.sampled_from([(3,), (1,), (2, 3)]), sides, sides), size=sizes,
        mode=st.sampled_from(MODES), antialias=st.booleans())
 def test_resize_uint8_tensor(shape, size, mode, antialias):

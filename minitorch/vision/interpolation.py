@@ -97,13 +97,14 @@ def _source_position(in_size, out_size, dtype, clamp_at_zero):
 
 def bilinear_taps(in_size, out_size, dtype):
     """The two neighbours of the source position, weighted by closeness (the right one
-    is the left one again at the last pixel). Same size: each pixel copies itself."""
+    is the left one again at the last pixel). Same size: each pixel is both taps, with
+    weights 1 and 0 (so an inf becomes 1 * inf + 0 * inf = nan, as in torch)."""
     if in_size == out_size:
-        index = np.arange(out_size)
+        index = right = np.arange(out_size)
         fraction = np.zeros(out_size, dtype)
     else:
         index, fraction = _source_position(in_size, out_size, dtype, clamp_at_zero=True)
-    right = index + (index < in_size - 1)
+        right = index + (index < in_size - 1)
     weight = np.stack([dtype.type(1) - fraction, fraction], axis=1)
     return Taps(np.stack([index, right], axis=1), weight, np.ones((out_size, 2), bool))
 
