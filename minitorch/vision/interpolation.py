@@ -52,7 +52,8 @@ class Taps:
         out = None
         for k in range(self.index.shape[1]):
             term = x[..., self.index[:, k]] * self.weight[:, k]
-            term = np.where(self.used[:, k], term, 0) if not self.used[:, k].all() else term
+            if not self.used[:, k].all():    # unused taps add nothing (not even 0 * inf)
+                term = np.where(self.used[:, k], term, 0)
             out = term if out is None else out + term
         return np.swapaxes(out, axis, -1)
 
