@@ -7,7 +7,7 @@ import math
 import warnings
 
 from .. import dtypes
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import is_grad_enabled
 from ..creation import _gen
 from ..ops import elementwise as E
 from ..ops import shape as S
@@ -41,11 +41,22 @@ def sigmoid(input):
 
 
 def _softmax_dim(input, dim, name):
+    """The dim to normalise over (torch's legacy choice when none is given). Only floats
+    have a softmax: torch's kernel names itself ("_lastdim" when dim is the last one)."""
     if dim is None:
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
                       "call to include dim=X as an argument.", stacklevel=3)
         dim = 0 if input.ndim in (0, 1, 3) else 1
-    return input._dim(dim) if input.ndim else 0
+    dim = input._dim(dim) if input.ndim else 0
+    if not input.is_floating_point():
+        last = "_lastdim" if dim == max(input.ndim - 1, 0) else ""
+        _not_implemented(f"{name}{last}_kernel_impl", input.dtype.np)
+    return dim
+
+
+def _not_implemented(kernel, np_dtype):
+    """torch's error for a kernel that has no version for this dtype (integers, bool)."""
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(np_dtype)}\'')
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
@@ -63,6 +74,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
         return input
+    if p < 1 and not input.is_floating_point():  # 1/(1-p) cannot be written into ints
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{dtypes.scalar_name(input.dtype.np)}")
     if inplace:
         return input._inplace(Dropout.apply, p=p, rng=_gen(None))
     return Dropout.apply(input, p=p, rng=_gen(None))
@@ -71,18 +85,31 @@ def dropout(input, p=0.5, training=True, inplace=False):
 # ---- linear and convolution -----------------------------------------------------------------
 
 def linear(input, weight, bias=None):
-    """input @ weight.T + bias, built as torch builds it: with a bias, one AddmmBackward0
-    node (an input that is not 2-D is viewed as rows and the result viewed back);
-    without one, a matmul."""
+    """input @ weight.T + bias, built as torch builds it: a 2-D input with a bias is one
+    AddmmBackward0 node; a contiguous input of other rank with a 1-D bias is viewed as
+    rows for that node and the result viewed back; anything else is a matmul plus the
+    bias added in place (it may broadcast, and the product keeps its dtype)."""
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
                            f"{input.ndim}D and {weight.ndim}D")
     if bias is None:
         return matmul(input, weight.t())
-    if input.ndim == 2:
-        return addmm(bias, input, weight.t())
-    rows = input.reshape(-1, input.shape[-1])
-    return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
+    if input.ndim == 2 or (bias.ndim == 1 and input.is_contiguous()):
+        _check_addmm_dtypes(bias, input, weight)
+        if input.ndim == 2:
+            return addmm(bias, input, weight.t())
+        rows = input.reshape(-1, input.shape[-1])
+        return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
+    return matmul(input, weight.t()).add_(bias)
+
+
+def _check_addmm_dtypes(bias, mat1, mat2):
+    """addmm's dtype checks, in its order and words (mat1 against mat2, then the bias)."""
+    for first, which in ((mat1, "mat1"), (bias, "self")):
+        if first.dtype != mat2.dtype:
+            raise RuntimeError(f"{which} and mat2 must have the same dtype, but got "
+                               f"{dtypes.scalar_name(first.dtype.np)} and "
+                               f"{dtypes.scalar_name(mat2.dtype.np)}")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -94,8 +121,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if input.ndim == 3:
         return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
                       groups).squeeze(0)
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({dtypes.c_type_name(input.dtype.np)}) and bias type "
+                           f"({dtypes.c_type_name(bias.dtype.np)}) should be the same")
     if weight.ndim < 3:
         raise RuntimeError("weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
     dims = weight.ndim - 2  # torch reads the number of spatial dims off the weight
     stride, dilation = _conv_arg(stride, "stride", dims), _conv_arg(dilation, "dilation", dims)
     kernel = weight.shape[2:]
@@ -108,8 +140,18 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise RuntimeError("non-positive stride is not supported")
     if min(padding) < 0:
         raise RuntimeError("negative padding is not supported")
+    if min(dilation) < 0:
+        raise RuntimeError("dilation should be greater than zero")
+    if min(dilation) == 0:
+        raise RuntimeError("non-positive dilation is not supported")
     n, c, h, w = input.shape
     o, cg = weight.shape[:2]
+    if o < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
+                           f"dimension 0, but got weight of size {list(weight.shape)} instead")
+    if o % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{list(weight.shape)}] instead")
     if c != cg * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                            f"expected input{list(input.shape)} to have {cg * groups} channels, "
@@ -124,7 +166,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise RuntimeError(f"Calculated padded input size per channel: ({ph} x {pw}). Kernel "
                            f"size: ({eh} x {ew}). Kernel size can't be greater than actual "
                            "input size")
-    _same_dtype(input, weight, bias)
+    _same_dtype(input, weight)
     return Conv2d.apply(input, weight, bias, stride=stride, padding=padding,
                         dilation=dilation, groups=groups)
 
@@ -154,8 +196,8 @@ def _padding_from_string(padding, kernel, stride, dilation):
     return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
 
 
-def _same_dtype(input, weight, bias):
-    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+def _same_dtype(input, weight):
+    if input.dtype != weight.dtype:
         raise RuntimeError(f"expected scalar type {dtypes.scalar_name(input.dtype.np)} but "
                            f"found {dtypes.scalar_name(weight.dtype.np)}")
 
@@ -165,9 +207,11 @@ def _same_dtype(input, weight, bias):
 def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
     """kernel, stride, padding and dilation as pairs, and the output size; checked as torch
     checks them and in its order, so the message names the first problem torch meets."""
-    kernel = _pair(kernel_size)
-    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
-    padding, dilation = _pair(padding), _pair(dilation)
+    kernel = _pool_arg(kernel_size, name, "kernel_size", "either be a single int")
+    stride = kernel if stride is None or stride == [] or stride == () else _pool_arg(
+        stride, name, "stride", "either be omitted, a single int")
+    padding = _pool_arg(padding, name, "padding", "either be a single int")
+    dilation = _pool_arg(dilation, name, "dilation", "be either a single int")
     if name == "max_pool2d" and input.ndim not in (3, 4):
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     channels = input.shape[input._dim(-3)]  # avg_pool2d reads it unchecked: an IndexError
@@ -202,10 +246,20 @@ def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, nam
     return kernel, stride, padding, dilation, tuple(out)
 
 
+def _pool_arg(value, name, what, allowed):
+    """A pooling argument as a pair: one int (or a 1-tuple) serves both dims."""
+    value = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if len(value) not in (1, 2):
+        raise RuntimeError(f"{name}: {what} must {allowed}, or a tuple of two ints")
+    return value * 2 if len(value) == 1 else value
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     kernel, stride, padding, dilation, out = _pool_geometry(
         input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    if input.dtype == dtypes.bool:
+        _not_implemented("max_pool2d", input.dtype.np)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result, indices = MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=padding,
@@ -221,6 +275,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
         raise RuntimeError("divisor must be not zero")
     kernel, stride, padding, _, out = _pool_geometry(
         input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    if not input.is_floating_point() and input.dtype != dtypes.int64:
+        _not_implemented("avg_pool2d", input.dtype.np)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result = AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, out_size=out,
@@ -253,15 +309,19 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}). This will likely lead to incorrect results due "
                       "to broadcasting. Please ensure they have the same size.", stacklevel=2)
-    return MseLoss.apply(input, target, reduction=reduction)
+    dtype = dtypes.result_type(input._data, target._data)  # computed in torch's common dtype
+    if dtype.kind != "f":
+        _not_implemented("mse_cpu", dtype)
+    return MseLoss.apply(input, target, reduction=reduction, dtype=dtype)
 
 
 def _check_class_target(input, target, weight, n_classes, ignore_index):
     """torch's checks of class-index targets, in torch's order: batch size, the target's
-    shape for the input's rank, its dtype, the weight, then every target in range."""
-    if input.ndim > 1 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+    shape for the input's rank, a weight that requires grad (nll_loss has no gradient for
+    it), the target's dtype, the weight, then every target in range."""
+    if input.ndim > 1 and (target.ndim == 0 or input.shape[0] != target.shape[0]):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0]}).")
+                         f"batch_size ({target.shape[0] if target.ndim else 0}).")
     if input.ndim == 4:
         if target.ndim != 3:
             raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
@@ -278,12 +338,16 @@ def _check_class_target(input, target, weight, n_classes, ignore_index):
     elif input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
         raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
                          f"{target.shape[0]}")
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with "
+                           "respect to argument 'weight'. This input cannot have "
+                           "requires_grad True.")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError("expected target dtype to be Long or Byte, but got "
                            f"{dtypes.scalar_name(target.dtype.np)}")
     if weight is not None:
         _check_class_weight(weight, n_classes, "")
-        _same_dtype(input, weight, None)
+        _same_dtype(input, weight)
     t = target._data
     bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
     if bad.any():
@@ -304,6 +368,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     _check_class_target(input, target, weight, n_classes, ignore_index)
+    if not input.is_floating_point():
+        _not_implemented("nll_loss_out_frame", input.dtype.np)
     # target and weight are options, not operands: torch's node links to the input only
     return NllLoss.apply(input, target=target._data,
                          weight=None if weight is None else weight._data,
@@ -319,12 +385,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if label_smoothing > 1.0:  # (torch lets a negative value through: no smoothing)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
-    n_classes = input.shape[class_dim]
     probabilities = target.shape == input.shape
+    if probabilities and not target.dtype.is_floating_point:
+        raise RuntimeError("Expected floating point type for target with class "
+                           f"probabilities, got {dtypes.scalar_name(target.dtype.np)}")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    n_classes = input.shape[class_dim]
     if probabilities:
-        if not target.dtype.is_floating_point:
-            raise RuntimeError("Expected floating point type for target with class "
-                               f"probabilities, got {dtypes.scalar_name(target.dtype.np)}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
         if weight is not None:

@@ -12,6 +12,9 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = Tensor._make(np.empty(0, dtype=np.float32))
+        if requires_grad and not data.is_floating_point():  # (Parameter's own wording)
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
         p = cls._make(data._data)
         p.requires_grad_(requires_grad)
         return p
@@ -25,9 +28,8 @@ class Parameter(Tensor):
     __str__ = __repr__
 
     def __deepcopy__(self, memo):
+        """A new Parameter with a copy of the values; like torch's, without the .grad."""
         p = Parameter(Tensor._make(self._data.copy()), self._requires_grad)
-        if self._grad is not None:
-            p._grad = Tensor._make(self._grad._data.copy())
         memo[id(self)] = p
         return p
 

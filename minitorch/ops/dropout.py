@@ -1,6 +1,8 @@
 """Dropout: zero each element with probability p and scale the survivors by 1/(1-p), so
 the expected value is unchanged. The gradient flows through the same scaled mask (torch
 records the product, hence MulBackward0)."""
+import numpy as np
+
 from ..autograd.function import Function
 
 
@@ -9,8 +11,8 @@ class Dropout(Function):
 
     @staticmethod
     def forward(ctx, x, p, rng):
-        if p == 1:
-            mask = (x * 0).astype(x.dtype)
+        if p == 1:  # zeros, not x * 0: an inf or nan input still gets a zero gradient
+            mask = np.zeros_like(x)
         else:
             mask = (rng.random(x.shape) >= p).astype(x.dtype) / x.dtype.type(1 - p)
         ctx.save_for_backward(mask)

@@ -23,8 +23,8 @@ class MseLoss(Function):
     node_name = "MseLossBackward0"
 
     @staticmethod
-    def forward(ctx, input, target, reduction):
-        diff = input - target
+    def forward(ctx, input, target, reduction, dtype):
+        diff = np.subtract(input, target, dtype=dtype)  # in the operands' common dtype
         ctx.save_for_backward(diff)
         ctx.reduction = reduction
         return np.asarray(reduce(diff * diff, reduction))

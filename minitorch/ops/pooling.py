@@ -71,10 +71,17 @@ class AvgPool2d(Function):
         xp = pad2d(x, pads)
         oh, ow = out_size
         win = windows(xp, kernel, stride, (1, 1))[:, :, :oh, :ow]
+        # torch's order: row by row, float16 in float32 (so overflow and rounding agree)
+        total = np.zeros(win.shape[:4], dtype=np.float32 if x.dtype == np.float16 else x.dtype)
+        for p in range(kernel[0]):
+            for q in range(kernel[1]):
+                total += win[..., p, q]
         divisor = _divisors(x.shape, out_size, kernel, stride, padding, count_include_pad,
-                            divisor_override).astype(x.dtype)
-        ctx.geometry = xp.shape, x.shape, kernel, stride, padding, divisor
-        return win.sum((-2, -1)) / divisor
+                            divisor_override)
+        ctx.geometry = xp.shape, x.shape, kernel, stride, padding, divisor.astype(x.dtype)
+        if x.dtype.kind == "i":  # integers divide as C++ does: toward zero
+            return np.sign(total) * (np.abs(total) // divisor.astype(x.dtype))
+        return (total / divisor.astype(total.dtype)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

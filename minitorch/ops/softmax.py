@@ -2,10 +2,17 @@
 
 With y = softmax(x):     dx = y * (dy - sum(dy * y))
 With y = log_softmax(x): dx = dy - softmax(x) * sum(dy)
+
+float16 is computed in float32 and rounded once at the end, as torch's kernels do (a sum
+of thousands of float16 terms would otherwise lose several digits).
 """
 import numpy as np
 
 from ..autograd.function import Function
+
+
+def _work(a):
+    return a.astype(np.float32) if a.dtype == np.float16 else a
 
 
 class Softmax(Function):
@@ -13,8 +20,9 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        e = np.exp(x - x.max(dim, keepdims=True)) if x.size else x.copy()
-        out = e / e.sum(dim, keepdims=True)
+        w = _work(x)
+        e = np.exp(w - w.max(dim, keepdims=True)) if x.size else w.copy()
+        out = (e / e.sum(dim, keepdims=True)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -22,7 +30,8 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        return out * (grad - (grad * out).sum(ctx.dim, keepdims=True))
+        y, g = _work(out), _work(grad)
+        return (y * (g - (g * y).sum(ctx.dim, keepdims=True))).astype(grad.dtype, copy=False)
 
 
 class LogSoftmax(Function):
@@ -30,11 +39,13 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
+        w = _work(x)
         if not x.size:
             out = x.copy()
         else:
-            shifted = x - x.max(dim, keepdims=True)
-            out = shifted - np.log(np.exp(shifted).sum(dim, keepdims=True))
+            top = w.max(dim, keepdims=True)
+            log_total = top + np.log(np.exp(w - top).sum(dim, keepdims=True))
+            out = (w - log_total).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -42,4 +53,5 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        return grad - np.exp(out) * grad.sum(ctx.dim, keepdims=True)
+        y, g = _work(out), _work(grad)
+        return (g - np.exp(y) * g.sum(ctx.dim, keepdims=True)).astype(grad.dtype, copy=False)
