@@ -437,3 +437,14 @@ def test_moving_to_a_device_that_cannot_be_used():
         with pytest.raises(type(theirs), match="cuda"):
             call()
     assert minitorch.ones(2).to("cpu").device == minitorch.device("cpu")
+
+
+@pytest.mark.parametrize("make", [
+    lambda T: T.addmm(T.zeros(2), T.zeros(3, 4).double(), T.zeros(4, 2)),
+    lambda T: T.addmm(T.zeros(2).double(), T.zeros(3, 4), T.zeros(4, 2)),
+    lambda T: T.addmm(T.zeros(2), T.zeros(3, 4), T.zeros(4)),
+    lambda T: T.addmm(T.zeros(2), T.zeros(4), T.zeros(4, 2)),
+    lambda T: T.addmm(T.zeros(2), T.zeros(3, 4), T.zeros(5, 2)),
+], ids=["mat1-dtype", "self-dtype", "mat2-1d", "mat1-1d", "shapes"])
+def test_addmm_errors(make):
+    same_error(make)

@@ -17,7 +17,6 @@ from ..ops.linalg import addmm, matmul
 from ..ops.loss import MseLoss, NllLoss
 from ..ops.pooling import AvgPool2d, MaxPool2d, pooled_size
 from ..ops.softmax import LogSoftmax, Softmax
-from ..tensor import Tensor
 
 flatten = S.flatten
 
@@ -95,21 +94,11 @@ def linear(input, weight, bias=None):
     if bias is None:
         return matmul(input, weight.t())
     if input.ndim == 2 or (bias.ndim == 1 and input.is_contiguous()):
-        _check_addmm_dtypes(bias, input, weight)
         if input.ndim == 2:
             return addmm(bias, input, weight.t())
         rows = input.reshape(-1, input.shape[-1])
         return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
     return matmul(input, weight.t()).add_(bias)
-
-
-def _check_addmm_dtypes(bias, mat1, mat2):
-    """addmm's dtype checks, in its order and words (mat1 against mat2, then the bias)."""
-    for first, which in ((mat1, "mat1"), (bias, "self")):
-        if first.dtype != mat2.dtype:
-            raise RuntimeError(f"{which} and mat2 must have the same dtype, but got "
-                               f"{dtypes.scalar_name(first.dtype.np)} and "
-                               f"{dtypes.scalar_name(mat2.dtype.np)}")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

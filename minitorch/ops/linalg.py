@@ -160,10 +160,18 @@ def mv(input, vec):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    if mat1.ndim != 2 or mat2.ndim != 2 or mat1.shape[1] != mat2.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                           f"({_shape_str(mat1.shape)} and {_shape_str(mat2.shape)})")
+    for mat, name in ((mat1, "mat1"), (mat2, "mat2")):
+        if mat.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {mat.ndim}-D tensor")
     if not isinstance(input, Tensor):
         input = Tensor._make(np.asarray(input, dtype=mat1._data.dtype))
+    for first, name in ((mat1, "mat1"), (input, "self")):  # torch's order and words
+        if first._data.dtype != mat2._data.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{dtypes.scalar_name(first._data.dtype)} and "
+                               f"{dtypes.scalar_name(mat2._data.dtype)}")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({_shape_str(mat1.shape)} and {_shape_str(mat2.shape)})")
     expand(input.detach(), (mat1.shape[0], mat2.shape[1]))  # torch's error if it can't broadcast
     return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)
