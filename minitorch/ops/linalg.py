@@ -173,5 +173,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if mat1.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({_shape_str(mat1.shape)} and {_shape_str(mat2.shape)})")
-    expand(input.detach(), (mat1.shape[0], mat2.shape[1]))  # torch's error if it can't broadcast
+    out_shape = (mat1.shape[0], mat2.shape[1])
+    if input._data.shape not in (out_shape, out_shape[1:]):  # (Linear's bias: no check needed)
+        expand(input.detach(), out_shape)  # torch's error if it can't broadcast
     return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)
