@@ -110,3 +110,25 @@ def test_the_main_job_end_to_end(tmp_path, capsys):
     assert [e.step for e in losses] == [50, 100, 150, 200]
     assert [f"{e.value:.3f}" for e in losses[:2]] == [
         line.split("loss: ")[1] for line in out.splitlines() if line.startswith("[1, ")]
+
+
+def test_the_main_job_on_cifar10(tmp_path, capsys, monkeypatch):
+    """--dataset cifar10: tutorial 4's net and classes, on a small CIFAR-10 written in the
+    official format."""
+    from test_seed_nn import use_md5s, write_cifar10
+
+    import minitorch.vision
+    from minitorch.training import main
+    md5s = write_cifar10(str(tmp_path / "data"), np.random.default_rng(0))
+    use_md5s(monkeypatch, minitorch.vision.datasets.CIFAR10, md5s)
+    main(["--dataset", "cifar10", "--epochs", "1", "--num-workers", "0", "--log-every", "5",
+          "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert out.startswith("CifarNet(\n  (conv1): Conv2d(3, 6, kernel_size=(5, 5)")
+    assert "[1,     5] loss: " in out and "[1,    10] loss: " in out
+    assert "Accuracy of the network on the 20 test images: " in out
+    assert [line.split(" is ")[0] for line in out.splitlines() if "for class" in line] == [
+        f"Accuracy for class: {c:5s}" for c in ("plane", "car", "bird", "cat", "deer", "dog",
+                                                 "frog", "horse", "ship", "truck")]
+    state = torch.load(tmp_path / "out" / "cifar10_net.pth", weights_only=True)
+    assert tuple(state["conv1.weight"].shape) == (6, 3, 5, 5)
