@@ -7,9 +7,10 @@ from the outputs gives the ops and how they connect. The nodes become a GraphDef
     input/<arg>                  "IO Node"    each tensor passed to the model (named after
                                               forward's argument)
     Net/Linear[fc1]/weight       "Parameter"  each parameter reached, under its module path
-    Net/Linear[fc1]/AddmmBackward0  the op's autograd node name; an op that reads a
-                                 parameter is placed in that parameter's module, others
-                                 in the model's top level
+    Net/Linear[fc1]/AddmmBackward0  the op's autograd node name, in the scope of the
+                                 innermost submodule whose call made it (as torch's tracer
+                                 scopes ops: `Net/MaxPool2d[pool]/...`); ops the model's own
+                                 forward made are in its top level (`Net/ReluBackward0`)
     output/output.1              "IO Node"    each output
 
 Every node carries its output shape (`_output_shapes`), which the Graphs tab shows on the
@@ -64,6 +65,69 @@ def eval_mode(model):
             model.train(training)
 
 
+def tensors_in(values):
+    """The tensors among values, and in the lists and tuples among them."""
+    found = []
+    for value in values:
+        if isinstance(value, Tensor):
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            found.extend(tensors_in(value))
+    return found
+
+
+@contextlib.contextmanager
+def module_calls(model, scopes):
+    """Note every submodule call while the model runs: yields a list that fills with
+    (scope, input tensors, output tensors), one per call, in the order calls return
+    (innermost first). Each submodule's forward is wrapped for the while by an instance
+    attribute, which Module.__call__ finds before the class's forward."""
+    calls = []
+    wrapped = []
+
+    def noting(forward, scope):
+        def forward_noted(*args, **kwargs):
+            result = forward(*args, **kwargs)
+            inputs = tensors_in((*args, *kwargs.values()))
+            calls.append((scope, inputs, as_outputs(result)))
+            return result
+        return forward_noted
+
+    named_modules = getattr(model, "named_modules", lambda: [("", model)])
+    for path, module in named_modules():
+        if path:
+            own_forward = vars(module).get("forward")
+            object.__setattr__(module, "forward", noting(module.forward, scopes[path]))
+            wrapped.append((module, own_forward))
+    try:
+        yield calls
+    finally:
+        for module, own_forward in wrapped:
+            if own_forward is None:
+                object.__delattr__(module, "forward")
+            else:
+                object.__setattr__(module, "forward", own_forward)
+
+
+def op_scopes(calls):
+    """{id of an autograd node: scope of the innermost module call that made it}. A call
+    made the nodes between its outputs and its inputs; inner calls are listed first, so
+    they keep theirs and the walk of an outer call passes through them."""
+    scope_of = {}
+    for scope, inputs, outputs in calls:
+        stops = {id(t.grad_fn) for t in inputs if t.grad_fn is not None}
+        seen = set()
+        stack = [out.grad_fn for out in outputs if out.grad_fn is not None]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen or id(node) in stops or isinstance(node, AccumulateGrad):
+                continue
+            seen.add(id(node))
+            scope_of.setdefault(id(node), scope)
+            stack.extend(child for child, _, _ in node.inputs if child is not None)
+    return scope_of
+
+
 def as_args(input_to_model):
     if input_to_model is None:
         return ()
@@ -103,8 +167,9 @@ def graph(model, input_to_model=None):
     arg_names = argument_names(model)
     input_names = {id(a): "input/" + (arg_names[i] if i < len(arg_names) else f"input.{i + 1}")
                    for i, a in enumerate(args) if isinstance(a, Tensor)}
-    with eval_mode(model), enable_grad():
+    with eval_mode(model), enable_grad(), module_calls(model, scopes) as calls:
         outputs = as_outputs(model(*args))
+    scope_of = op_scopes(calls)
 
     names = {}  # id of an autograd node (of a leaf's tensor, for leaves) -> its NodeDef name
     nodes = []
@@ -138,10 +203,7 @@ def graph(model, input_to_model=None):
             return names[id(node)]
         feeds = [(child, child_shape) for child, child_shape, _ in node.inputs if child is not None]
         inputs = [visit(child, child_shape) for child, child_shape in feeds]
-        scope = next((param_scope(child.variable) for child, _ in feeds
-                      if isinstance(child, AccumulateGrad) and id(child.variable) in param_paths),
-                     root)
-        name = names[id(node)] = unique(f"{scope}/{node.name()}")
+        name = names[id(node)] = unique(f"{scope_of.get(id(node), root)}/{node.name()}")
         nodes.append(node_def(name, node.name(), inputs, shape))
         return name
 
