@@ -16,7 +16,6 @@ counts the test set's positives of its class).
 """
 import gzip
 import os
-import re
 import shutil
 
 import matplotlib
@@ -46,12 +45,6 @@ RUN = os.path.join("runs", "fashion_mnist_experiment_1")
 N_TRAIN, N_TEST = 4000, 400
 CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
            'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle Boot')
-
-
-def as_minitorch_tb(code):
-    """as_minitorch, plus this section's own import: SummaryWriter's module."""
-    return re.sub(r"^from torch\.utils\.tensorboard import ",
-                  "from minitorch.utils.tensorboard import ", as_minitorch(code), flags=re.M)
 
 
 def cut_after_loading(monkeypatch, dataset_class):
@@ -93,7 +86,7 @@ def runs(tmp_path_factory):
             m.chdir(workdir)
             (torch if engine == "torch" else minitorch).manual_seed(0)
             ns = {}
-            outs = [run_snippet(code if engine == "torch" else as_minitorch_tb(code), ns)
+            outs = [run_snippet(code if engine == "torch" else as_minitorch(code), ns)
                     for code in TENSORBOARD]
             plt.close("all")
             # Snippet 4's `dataiter` holds a DataLoader iterator with live workers. Dropped
