@@ -77,8 +77,8 @@ def train_epoch(net, loader, criterion, optimizer, epoch, log_every, writer, los
         loss.backward()
         optimizer.step()
         running_loss += loss.item()
-        if i % 100 == 99:
-            bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+        if i % 100 == 99:  # the bar shows the running loss the next printed line will show
+            bar.set_postfix(loss=f"{running_loss / (i % log_every + 1):.3f}", refresh=False)
         if i % log_every == log_every - 1:
             mean_loss = running_loss / log_every
             tqdm.write(f"[{epoch + 1}, {i + 1:5d}] loss: {mean_loss:.3f}")
