@@ -603,3 +603,21 @@ def test_loss_errors(name):
 def test_dropout_bad_probability():
     same_error(lambda lib: F(lib).dropout(lib.ones(3), 1.5))
     same_error(lambda lib: F(lib).dropout(lib.ones(3), -0.1, training=False))
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 3, 4), (2, 3, 4, 5), (2, 3, 2, 2, 2)])
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_nll_loss_graph_by_rank(shape, reduction):
+    """torch's nll_loss_nd: 4-D input is NllLoss2DBackward0; 3-D and 5-D go through it as
+    (N, C, 1, L) views."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    t = rng.integers(0, 3, (shape[0],) + shape[2:])
+    same_structure(lambda T, x, t: F(T).nll_loss(x, t, reduction=reduction), x, t)
+    check(lambda T, x: F(T).nll_loss(x, T.from_numpy(t), reduction=reduction), x)
+
+
+def test_dropout_graph_lists_the_mask():
+    x = np.ones((3, 4))
+    same_structure(lambda T, x: F(T).dropout(x, 0.5), x)
+    same_structure(lambda T, x: F(T).dropout(x.clone(), 0.5, inplace=True), x)

@@ -77,8 +77,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise RuntimeError("result type Float can't be cast to the desired output type "
                            f"{dtypes.scalar_name(input.dtype.np)}")
     if inplace:
-        return input._inplace(Dropout.apply, p=p, rng=_gen(None))
-    return Dropout.apply(input, p=p, rng=_gen(None))
+        return input._inplace(Dropout.apply, None, p=p, rng=_gen(None))
+    return Dropout.apply(input, None, p=p, rng=_gen(None))
 
 
 # ---- linear and convolution -----------------------------------------------------------------
@@ -360,9 +360,17 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if not input.is_floating_point():
         _not_implemented("nll_loss_out_frame", input.dtype.np)
     # target and weight are options, not operands: torch's node links to the input only
-    return NllLoss.apply(input, target=target._data,
-                         weight=None if weight is None else weight._data,
-                         reduction=reduction, ignore_index=ignore_index)
+    w = None if weight is None else weight._data
+    if input.ndim == 3 or input.ndim > 4:
+        # torch's nll_loss_nd: other spatial ranks go through the 2-D kernel as (N, C, 1, L)
+        n, c = input.shape[:2]
+        x4 = input.contiguous().view(n, c, 1, -1)
+        t3 = target._data.reshape(n, 1, -1)
+        out = NllLoss.apply(x4, target=t3, weight=w, reduction=reduction,
+                            ignore_index=ignore_index)
+        return out.view(n, *input.shape[2:]) if reduction == "none" else out
+    return NllLoss.apply(input, target=target._data, weight=w, reduction=reduction,
+                         ignore_index=ignore_index)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
