@@ -46,13 +46,16 @@ def max_pool2d_backward(grad, indices, dx, kh, kw, sh, sw, ph, pw, dh, dw):
     pixel (its index, like torch's, points outside it) and passes nothing back."""
     n, c, oh, ow = grad.shape
     h, w = dx.shape[2], dx.shape[3]
+    sees_a_pixel = np.empty((oh, ow), dtype=np.bool_)
     for i in range(oh):
         h0, h1 = window(i, h, kh, sh, ph, dh)
         for j in range(ow):
             w0, w1 = window(j, w, kw, sw, pw, dw)
-            if h0 >= h1 or w0 >= w1:
-                continue
-            for b in range(n):
-                for ch in range(c):
-                    k = indices[b, ch, i, j]
-                    dx[b, ch, k // w, k % w] += grad[b, ch, i, j]
+            sees_a_pixel[i, j] = h0 < h1 and w0 < w1
+    for b in range(n):
+        for ch in range(c):
+            for i in range(oh):
+                for j in range(ow):
+                    if sees_a_pixel[i, j]:
+                        k = indices[b, ch, i, j]
+                        dx[b, ch, k // w, k % w] += grad[b, ch, i, j]

@@ -11,7 +11,6 @@ Padding is (top, bottom, left, right): padding='same' with an even kernel pads o
 row/column at the bottom/right, as torch does.
 """
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
 from ..kernels import conv as kernels
@@ -28,15 +27,21 @@ def pad2d(x, padding, value=0):
     return out
 
 
-def windows(x, kernel, stride, dilation):
-    """A view (N, C, OH, OW, kh, kw) of every kernel window of a padded x: no copy."""
+def im2col(xp, kernel, stride, dilation):
+    """Every kernel window of the padded image xp copied out, laid out (N, C, kh, kw, OH,
+    OW): the copy that makes a convolution one matrix product (a Numba loop; float16
+    goes through float32)."""
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    view = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-2, -1))
-    return view[:, :, ::sh, ::sw, ::dh, ::dw]
+    oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
+    ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
+    work = np.float32 if xp.dtype == np.float16 else xp.dtype
+    cols = np.empty(xp.shape[:2] + (kh, kw, oh, ow), dtype=work)
+    kernels.im2col(np.ascontiguousarray(xp, dtype=work), cols, sh, sw, dh, dw)
+    return cols.astype(xp.dtype, copy=False)
 
 
 def col2im(dcols, shape, stride, dilation):
-    """The adjoint of `windows`: each window's gradient, laid out (N, C, kh, kw, OH, OW),
+    """The adjoint of im2col: each window's gradient, laid out (N, C, kh, kw, OH, OW),
     added back onto a zero image of `shape` (a Numba loop; float16 goes through float32)."""
     work = np.float32 if dcols.dtype == np.float16 else dcols.dtype
     dx = np.zeros(shape, dtype=work)
@@ -52,10 +57,9 @@ class Conv2d(Function):
         n, c, _, _ = x.shape
         o, cg, kh, kw = weight.shape
         xp = pad2d(x, padding)
-        win = windows(xp, (kh, kw), stride, dilation)          # (N, C, OH, OW, kh, kw)
-        oh, ow = win.shape[2], win.shape[3]
-        cols = (win.reshape(n, groups, cg, oh, ow, kh, kw).transpose(0, 1, 2, 5, 6, 3, 4)
-                .reshape(n, groups, cg * kh * kw, oh * ow))       # the copy im2col makes
+        cols = im2col(xp, (kh, kw), stride, dilation)             # (N, C, kh, kw, OH, OW)
+        oh, ow = cols.shape[4], cols.shape[5]
+        cols = cols.reshape(n, groups, cg * kh * kw, oh * ow)
         w = weight.reshape(groups, o // groups, cg * kh * kw)
         out = np.matmul(w, cols).reshape(n, o, oh, ow)
         if bias is not None:

@@ -2,16 +2,24 @@
 
 Max pooling scans each window as torch's kernel does (a Numba loop), remembers where each
 maximum came from (the indices torch returns) and sends each gradient back to exactly
-that pixel. Average pooling sums the same windows as convolution (`conv.windows`: a
-strided view, no copy) and spreads each gradient evenly back over its window (col2im).
+that pixel. Average pooling sums each window (`windows`: a strided view, no copy) and
+spreads each gradient evenly back over its window (conv's col2im).
 """
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
 from ..kernels import pooling as kernels
-from .conv import col2im, pad2d, windows
+from .conv import col2im, pad2d
+
+
+def windows(x, kernel, stride, dilation):
+    """A view (N, C, OH, OW, kh, kw) of every kernel window of a padded x: no copy."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    view = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-2, -1))
+    return view[:, :, ::sh, ::sw, ::dh, ::dw]
 
 
 def pooled_size(size, kernel, stride, padding, dilation, ceil_mode):
