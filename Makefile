@@ -35,4 +35,5 @@ examples: setup
 
 bench: setup
 	$(PY) benchmarks/bench_overhead.py
+	$(PY) benchmarks/bench_step.py
 	$(PY) benchmarks/bench_train.py
