@@ -92,6 +92,17 @@ def to_np(d):
 # only matters when its category is higher than everything above it; Python numbers then
 # give the default type of their category (float -> float32, int -> int64).
 
+def compute_dtype(np_dtype):
+    """The dtype torch's CPU kernels compute in: float16 is widened to float32 (sums of
+    many float16 terms would lose digits); every other dtype computes as itself."""
+    return np.dtype(np.float32) if np_dtype == np.float16 else np_dtype
+
+
+def widen(array):
+    """array in its compute_dtype (a float32 copy of a float16 array, else array itself)."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
+
+
 def category(np_dtype):
     """0 for bool, 1 for integers, 2 for floats: torch promotes and casts by category."""
     return 0 if np_dtype.kind == "b" else 2 if np_dtype.kind == "f" else 1

@@ -13,6 +13,7 @@ row/column at the bottom/right, as torch does.
 import numpy as np
 
 from ..autograd.function import Function
+from ..dtypes import compute_dtype
 from ..kernels import conv as kernels
 
 
@@ -34,7 +35,7 @@ def im2col(xp, kernel, stride, dilation):
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
     ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
-    work = np.float32 if xp.dtype == np.float16 else xp.dtype
+    work = compute_dtype(xp.dtype)
     cols = np.empty(xp.shape[:2] + (kh, kw, oh, ow), dtype=work)
     kernels.im2col(np.ascontiguousarray(xp, dtype=work), cols, sh, sw, dh, dw)
     return cols.astype(xp.dtype, copy=False)
@@ -43,7 +44,7 @@ def im2col(xp, kernel, stride, dilation):
 def col2im(dcols, shape, stride, dilation):
     """The adjoint of im2col: each window's gradient, laid out (N, C, kh, kw, OH, OW),
     added back onto a zero image of `shape` (a Numba loop; float16 goes through float32)."""
-    work = np.float32 if dcols.dtype == np.float16 else dcols.dtype
+    work = compute_dtype(dcols.dtype)
     dx = np.zeros(shape, dtype=work)
     kernels.col2im(np.ascontiguousarray(dcols, dtype=work), dx, *stride, *dilation)
     return dx.astype(dcols.dtype, copy=False)

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
+from ..dtypes import compute_dtype
 from ..kernels import pooling as kernels
 from .conv import col2im, pad2d
 
@@ -49,7 +50,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, out_size):
-        work = np.float32 if x.dtype == np.float16 else x.dtype
+        work = compute_dtype(x.dtype)
         shape = x.shape[:2] + tuple(out_size)
         out = np.empty(shape, dtype=work)
         indices = np.empty(shape, dtype=np.int64)
@@ -63,7 +64,7 @@ class MaxPool2d(Function):
     @staticmethod
     def backward(ctx, grad):
         (indices,) = ctx.saved
-        work = np.float32 if grad.dtype == np.float16 else grad.dtype
+        work = compute_dtype(grad.dtype)
         dx = np.zeros(ctx.input_shape, dtype=work)
         kernels.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices, dx,
                                     *ctx.geometry)
@@ -80,7 +81,7 @@ class AvgPool2d(Function):
         oh, ow = out_size
         win = windows(xp, kernel, stride, (1, 1))[:, :, :oh, :ow]
         # torch's order: row by row, float16 in float32 (so overflow and rounding agree)
-        total = np.zeros(win.shape[:4], dtype=np.float32 if x.dtype == np.float16 else x.dtype)
+        total = np.zeros(win.shape[:4], dtype=compute_dtype(x.dtype))
         for p in range(kernel[0]):
             for q in range(kernel[1]):
                 total += win[..., p, q]

@@ -34,11 +34,6 @@ def _count(shape, axes):
     return int(np.prod(shape if axes is None else [shape[i] for i in axes]))
 
 
-def _wide(a):
-    """float16 reduces in float32 (as torch's kernels do) and rounds once at the end."""
-    return a.astype(np.float32) if a.dtype == np.float16 else a
-
-
 def _expand(grad, shape, axes, keepdim):
     """The output gradient broadcast back to the input's shape."""
     if not keepdim and axes is not None:
@@ -56,7 +51,7 @@ class Sum(Function):
         if axes is not None:
             ctx.node_name = "SumBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
-        return _wide(a).sum(axis=axes, keepdims=keepdim, dtype=dtype).astype(
+        return dtypes.widen(a).sum(axis=axes, keepdims=keepdim, dtype=dtype).astype(
             dtype or a.dtype, copy=False)
 
     @staticmethod
@@ -73,7 +68,7 @@ class Mean(Function):
             ctx.node_name = "MeanBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         ctx.count = _count(a.shape, axes)
-        return (_wide(a).sum(axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
+        return (dtypes.widen(a).sum(axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -87,7 +82,7 @@ class Var(Function):
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.save_for_backward(a)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        dtype, a = a.dtype, _wide(a)
+        dtype, a = a.dtype, dtypes.widen(a)
         n = _count(a.shape, axes)
         ctx.dof = float(n - correction) if n > correction else 0.0  # 0 gives inf/nan, as in torch
         ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
@@ -107,7 +102,7 @@ class Std(Function):
     @staticmethod
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, a.shape
-        dtype, a = a.dtype, _wide(a)
+        dtype, a = a.dtype, dtypes.widen(a)
         n = _count(a.shape, axes)
         ctx.dof = float(n - correction) if n > correction else 0.0
         ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
@@ -197,7 +192,7 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, a, p=2, axes=None, keepdim=False):
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
-        mag = np.abs(_wide(a))
+        mag = np.abs(dtypes.widen(a))
         if p == np.inf:
             out = mag.max(axis=axes, keepdims=True, initial=0)
         elif p == 0:  # how many are not zero

@@ -9,10 +9,7 @@ of thousands of float16 terms would otherwise lose several digits).
 import numpy as np
 
 from ..autograd.function import Function
-
-
-def _work(a):
-    return a.astype(np.float32) if a.dtype == np.float16 else a
+from ..dtypes import widen
 
 
 class Softmax(Function):
@@ -20,7 +17,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        w = _work(x)
+        w = widen(x)
         e = np.exp(w - w.max(dim, keepdims=True)) if x.size else w.copy()
         out = (e / e.sum(dim, keepdims=True)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
@@ -30,7 +27,7 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        y, g = _work(out), _work(grad)
+        y, g = widen(out), widen(grad)
         return (y * (g - (g * y).sum(ctx.dim, keepdims=True))).astype(grad.dtype, copy=False)
 
 
@@ -39,7 +36,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        w = _work(x)
+        w = widen(x)
         if not x.size:
             out = x.copy()
         else:
@@ -53,5 +50,5 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        y, g = _work(out), _work(grad)
+        y, g = widen(out), widen(grad)
         return (g - np.exp(y) * g.sum(ctx.dim, keepdims=True)).astype(grad.dtype, copy=False)

@@ -18,7 +18,8 @@ factors correct that bias.
 import numpy as np
 
 from ..creation import tensor, zeros_like
-from .optimizer import Optimizer, opmath, stored
+from ..dtypes import widen
+from .optimizer import Optimizer, stored
 
 # the devices torch names when capturable=True meets a CPU parameter
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
@@ -101,15 +102,15 @@ class Adam(Optimizer):
         step_t._write(step_t._data + 1)
         if weight_decay != 0:
             if decoupled_weight_decay:
-                param._write(opmath(param._data) * (1 - lr * weight_decay))
+                param._write(widen(param._data) * (1 - lr * weight_decay))
             else:
                 # torch's grad.add(param, alpha=weight_decay): alpha in the param's dtype
-                alpha = opmath(stored(np.asarray(weight_decay), dtype))
-                grad = stored(opmath(grad) + alpha * opmath(param._data), dtype)
-        grad = opmath(grad)
-        exp_avg._write(_lerp(opmath(exp_avg._data), grad, 1 - beta1))
-        exp_avg_sq._write(opmath(exp_avg_sq._data) * beta2)
-        exp_avg_sq._write(opmath(exp_avg_sq._data) + (1 - beta2) * grad * grad)
+                alpha = widen(stored(np.asarray(weight_decay), dtype))
+                grad = stored(widen(grad) + alpha * widen(param._data), dtype)
+        grad = widen(grad)
+        exp_avg._write(_lerp(widen(exp_avg._data), grad, 1 - beta1))
+        exp_avg_sq._write(widen(exp_avg_sq._data) * beta2)
+        exp_avg_sq._write(widen(exp_avg_sq._data) + (1 - beta2) * grad * grad)
 
         step = step_t.item()
         bias_correction1 = 1 - beta1 ** step
@@ -122,10 +123,10 @@ class Adam(Optimizer):
             second_moment = max_exp_avg_sq._data
         else:
             second_moment = exp_avg_sq._data
-        denom = stored(np.sqrt(opmath(second_moment)), dtype)
-        denom = stored(opmath(denom) / bias_correction2_sqrt, dtype)
-        denom = opmath(stored(opmath(denom) + eps, dtype))
-        param._write(opmath(param._data) + (-step_size) * opmath(exp_avg._data) / denom)
+        denom = stored(np.sqrt(widen(second_moment)), dtype)
+        denom = stored(widen(denom) / bias_correction2_sqrt, dtype)
+        denom = widen(stored(widen(denom) + eps, dtype))
+        param._write(widen(param._data) + (-step_size) * widen(exp_avg._data) / denom)
 
 
 def _lerp(start, end, weight):

@@ -11,7 +11,6 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
-import numpy as np
 
 from .. import dtypes
 from ..autograd import enable_grad
@@ -219,13 +218,6 @@ def _cast(param, value, group, key=None):
     if isinstance(value, (list, tuple)):
         return type(value)(_cast(param, v, group) for v in value)
     return value
-
-
-def opmath(array):
-    """The array in the precision torch's CPU kernels compute in: float16 is raised to
-    float32 (scalars then stay float32 too, not rounded to float16), other dtypes are
-    returned as they are, without a copy."""
-    return array.astype(np.float32) if array.dtype == np.float16 else array
 
 
 def stored(array, dtype):
