@@ -11,7 +11,6 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
-
 from .. import dtypes
 from ..autograd import enable_grad
 from ..tensor import Tensor
