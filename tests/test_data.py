@@ -464,3 +464,12 @@ def test_timeout_and_context_object():
     with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 0.2 seconds$"):
         next(iter(loader))
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("batch", [
+    [np.int32(1), np.int32(2)], [np.float32(1), np.int64(2)], [np.uint8(1), np.int8(3)],
+    [np.float16(1), np.float64(2)], [np.bool_(True), np.bool_(False)],
+], ids=["int32", "float32+int64", "uint8+int8", "float16+float64", "bool"])
+def test_numpy_scalars_of_mixed_dtypes_collate_as_torch(batch):
+    ours, theirs = data.default_collate(batch), torch.utils.data.default_collate(batch)
+    assert_close(ours, theirs)

@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from ...autograd import is_grad_enabled
-from ...creation import as_tensor, from_numpy, tensor
+from ...creation import as_tensor, tensor
 from ...dtypes import category, float64, scalar_name
 from ...ops.shape import stack
 from ...tensor import Tensor
@@ -133,8 +133,8 @@ def collate_numpy_array_fn(batch, *, collate_fn_map=None):
 
 
 def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
-    """numpy scalars keep their dtype (a batch of np.int32 is an int32 tensor)."""
-    return from_numpy(np.array(batch))
+    """numpy scalars keep their dtype, promoted torch's way (as_tensor, as torch's)."""
+    return as_tensor(batch)
 
 
 def collate_float_fn(batch, *, collate_fn_map=None):
