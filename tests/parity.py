@@ -39,6 +39,31 @@ def assert_close(ours, theirs, rtol=None, what="value"):
         np.testing.assert_allclose(ours_np, theirs_np, rtol=tol, atol=tol * scale, err_msg=what)
 
 
+# ---- moving values between the engines ----------------------------------------------------
+
+def to_torch(value):
+    """value (a tensor, or a state dict / list holding them) with minitorch's tensors as
+    torch tensors (copies, detached); everything else as it is."""
+    if isinstance(value, minitorch.Tensor):
+        return torch.from_numpy(value.detach().numpy().copy())
+    if isinstance(value, dict):
+        return {k: to_torch(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_torch(v) for v in value]
+    return value
+
+
+def to_minitorch(value):
+    """The other way: torch's tensors in value as minitorch tensors."""
+    if isinstance(value, torch.Tensor):
+        return minitorch.from_numpy(value.detach().numpy().copy())
+    if isinstance(value, dict):
+        return {k: to_minitorch(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_minitorch(v) for v in value]
+    return value
+
+
 # ---- errors and printed forms -----------------------------------------------------------
 
 def torch_name(s):

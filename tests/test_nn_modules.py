@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minitorch
-from parity import assert_close, same_error, torch_name
+from parity import assert_close, same_error, to_minitorch, torch_name
 
 LIBS = (minitorch, torch)
 
@@ -98,14 +98,10 @@ NETS = {"lenet": (lenet, (1, 32, 32)), "cifar": (cifar_net, (3, 32, 32)),
         "fashion": (fashion_net, (1, 28, 28)), "every_layer": (every_layer, (3, 12, 12))}
 
 
-def to_minitorch(t):
-    return minitorch.from_numpy(t.detach().numpy().copy())
-
-
 def twin(build):
     """The same network in both engines, minitorch's holding torch's weights."""
     ours, theirs = build(minitorch), build(torch)
-    ours.load_state_dict({k: to_minitorch(v) for k, v in theirs.state_dict().items()})
+    ours.load_state_dict(to_minitorch(theirs.state_dict()))
     return ours, theirs
 
 
@@ -408,7 +404,7 @@ def test_shared_modules_and_parameters_walk_and_save_as_torch():
     ]
     for walk in walks:
         assert walk(ours) == walk(theirs)
-    sd = {k: to_minitorch(v) for k, v in theirs.state_dict().items()}
+    sd = to_minitorch(theirs.state_dict())
     assert tuple(ours.load_state_dict(sd)) == ([], [])
 
 

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minitorch
-from parity import assert_close, same_error
+from parity import assert_close, same_error, to_minitorch, to_torch
 
 LIBS = (minitorch, torch)
 RTOL = {np.float64: 1e-12, np.float32: 1e-6}
@@ -56,27 +56,6 @@ def same_params(ours, theirs, versions=True):
         assert_close(o.detach(), t.detach(), rtol=RTOL[dtype], what=f"param {i}")
         if versions:
             assert o._version == t._version, f"param {i}: version {o._version} != {t._version}"
-
-
-def to_torch(value):
-    """A minitorch state dict as torch holds it (tensors become torch tensors)."""
-    if isinstance(value, minitorch.Tensor):
-        return torch.from_numpy(value.numpy().copy())
-    if isinstance(value, dict):
-        return {k: to_torch(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_torch(v) for v in value]
-    return value
-
-
-def to_minitorch(value):
-    if isinstance(value, torch.Tensor):
-        return minitorch.from_numpy(value.numpy().copy())
-    if isinstance(value, dict):
-        return {k: to_minitorch(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_minitorch(v) for v in value]
-    return value
 
 
 def same_state_dict(ours, theirs, rtol):

@@ -9,9 +9,7 @@ writes in the official format; its shuffled batches differ between the engines, 
 the printed *form* must match, and torch must read the checkpoint minitorch saved and
 compute the same outputs from it.
 """
-import contextlib
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -23,43 +21,11 @@ import torchvision
 
 import minitorch
 import minitorch.vision
-from parity import torch_name
+from parity import to_torch, torch_name
 from seed_snippets import TUTORIAL_3, TUTORIAL_4
-from test_seed import RandomReplay, mask
+from test_seed import RandomReplay, as_minitorch, mask, run_snippet
 
 matplotlib.use("Agg")  # the tutorial's plt.show() draws nowhere
-
-IMPORTS = [  # the one change the design allows, most specific first
-    (r"import torch\.nn\.functional as F", "import minitorch.nn.functional as F"),
-    (r"import torch\.nn as nn", "import minitorch.nn as nn"),
-    (r"import torch\.optim as optim", "import minitorch.optim as optim"),
-    (r"from torch\.utils\.tensorboard import SummaryWriter",
-     "from minitorch.utils.tensorboard import SummaryWriter"),
-    (r"import torchvision\.transforms as transforms",
-     "import minitorch.vision.transforms as transforms"),
-    (r"import torchvision", "import minitorch.vision as torchvision"),
-    (r"import torch", "import minitorch as torch"),
-]
-
-
-def as_minitorch(code):
-    for pattern, replacement in IMPORTS:
-        code = re.sub(rf"^(\s*){pattern}$", rf"\g<1>{replacement}", code, flags=re.M)
-    return code
-
-
-def runnable(code):
-    """The seed's training loop breaks its body with notes in ''' strings at column 0,
-    which Python cannot parse; they are comments, so they go (nothing else changes)."""
-    return re.sub(r"^'''\n.*?^'''\n", "", code, flags=re.M | re.S)
-
-
-def run_snippet(code, ns):
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        exec(compile(runnable(code), "<seed>", "exec"), ns)
-    return buf.getvalue()
-
 
 def printed_form(s):
     """Values masked: decimal digits (mask) and object addresses."""
@@ -69,8 +35,7 @@ def printed_form(s):
 # ---- tutorial 3 --------------------------------------------------------------------------
 
 def copy_weights(ours, theirs):
-    theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy())
-                            for k, v in ours.state_dict().items()})
+    theirs.load_state_dict(to_torch(ours.state_dict()))
 
 
 def test_tutorial_3(monkeypatch):

@@ -36,7 +36,8 @@ import minitorch
 import minitorch.vision
 from parity import torch_name
 from seed_snippets import TENSORBOARD
-from test_seed_nn import as_minitorch, printed_form, run_snippet
+from test_seed import as_minitorch, run_snippet
+from test_seed_nn import printed_form
 
 matplotlib.use("Agg")  # the tutorial's figures draw nowhere
 

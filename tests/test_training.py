@@ -10,6 +10,7 @@ import torch
 
 import minitorch
 import minitorch.nn as mnn
+from parity import to_torch
 from minitorch.vision import models
 
 
@@ -34,8 +35,7 @@ def torch_twin(net):
         forward = type(net).forward
 
     twin = Twin().double()
-    twin.load_state_dict({k: torch.from_numpy(v.numpy().copy())
-                          for k, v in net.state_dict().items()})
+    twin.load_state_dict(to_torch(net.state_dict()))
     return twin, TF
 
 
