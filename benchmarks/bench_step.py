@@ -15,29 +15,10 @@ import numpy as np
 import torch
 
 import minitorch
+import torch_nets
 from minitorch.vision.models import CifarNet
 
 BATCHES = {4: 200, 64: 40, 256: 10}  # batch size -> steps per round
-
-
-class TorchCifarNet(torch.nn.Module):
-    """The same net in torch (tutorial 4's code)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = torch.nn.Conv2d(3, 6, 5)
-        self.pool = torch.nn.MaxPool2d(2, 2)
-        self.conv2 = torch.nn.Conv2d(6, 16, 5)
-        self.fc1 = torch.nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = torch.nn.Linear(120, 84)
-        self.fc3 = torch.nn.Linear(84, 10)
-
-    def forward(self, x):
-        F = torch.nn.functional
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
 def step_ms(lib, net, batch, steps):
@@ -68,7 +49,7 @@ def main():
     results = {}
     for batch, steps in BATCHES.items():
         ours = step_ms(minitorch, CifarNet(), batch, steps)
-        theirs = step_ms(torch, TorchCifarNet(), batch, steps)
+        theirs = step_ms(torch, torch_nets.CifarNet(), batch, steps)
         results[batch] = {"minitorch_ms": ours, "torch_ms": theirs, "ratio": ours / theirs}
         print(f"batch {batch:3d}: minitorch {ours:6.2f} ms, torch {theirs:6.2f} ms, "
               f"minitorch / torch {ours / theirs:.2f}")

@@ -69,30 +69,6 @@ def run(lib, vision, models_net, root, steps, num_workers):
             "steps": min(steps, len(trainloader)), "accuracy": 100 * correct / total}
 
 
-def torch_net(torch):
-    import torch.nn as nn
-    import torch.nn.functional as F
-
-    class Net(nn.Module):  # the TensorBoard section's net, as minitorch.vision.models has it
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 6, 5)
-            self.pool = nn.MaxPool2d(2, 2)
-            self.conv2 = nn.Conv2d(6, 16, 5)
-            self.fc1 = nn.Linear(16 * 4 * 4, 120)
-            self.fc2 = nn.Linear(120, 84)
-            self.fc3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = self.pool(F.relu(self.conv1(x)))
-            x = self.pool(F.relu(self.conv2(x)))
-            x = x.view(-1, 16 * 4 * 4)
-            x = F.relu(self.fc1(x))
-            x = F.relu(self.fc2(x))
-            return self.fc3(x)
-    return Net
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=15000, help="mini-batches (15000 = 1 epoch)")
@@ -102,6 +78,7 @@ def main():
 
     import torch
     import torchvision
+    import torch_nets
     import minitorch
     import minitorch.vision
     from minitorch.vision.models import FashionMNISTNet
@@ -112,7 +89,7 @@ def main():
         results = {
             "minitorch": run(minitorch, minitorch.vision, FashionMNISTNet, root, args.steps,
                              args.num_workers),
-            "torch": run(torch, torchvision, torch_net(torch), root, args.steps,
+            "torch": run(torch, torchvision, torch_nets.FashionMNISTNet, root, args.steps,
                          args.num_workers),
         }
     finally:
