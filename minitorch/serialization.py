@@ -36,7 +36,7 @@ import numpy as np
 from . import dtypes
 from ._files import atomic_open
 from .nn.parameter import Parameter
-from .tensor import Size, Tensor, device
+from .tensor import Size, Tensor, device, storage_root
 
 _ALIGNMENT = 64          # every record's bytes start at a multiple of this
 _FILE_FORMAT_VERSION = b"3\n"
@@ -66,9 +66,7 @@ class _StorageTable:
 
     def locate(self, array):
         """(key, storage dtype, numel of the storage, offset, strides) for one array."""
-        root = array
-        while isinstance(root.base, np.ndarray):
-            root = root.base
+        root = storage_root(array)
         if not self._describable(array, root):
             root = array = np.ascontiguousarray(array)
         itemsize = array.itemsize
@@ -82,7 +80,7 @@ class _StorageTable:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data "
                                "as different types")
         offset = (_address(array) - _address(root)) // itemsize
-        strides = tuple(s // itemsize for s in array.strides)
+        strides = tuple(s // itemsize for s in array.strides)  # the array's own layout
         return key, storage_dtype, block.size // itemsize, offset, strides
 
     @staticmethod

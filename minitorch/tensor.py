@@ -169,11 +169,10 @@ class Tensor:
 
     def storage_offset(self):
         """Where this tensor starts in the memory it shares, in elements."""
-        root = self._data
-        while isinstance(root.base, np.ndarray):
-            root = root.base
-        start = root.__array_interface__["data"][0]
-        return (self.data_ptr() - start) // self._data.itemsize if self._data.size else 0
+        if not self._data.size:
+            return 0
+        start = storage_root(self._data).__array_interface__["data"][0]
+        return (self.data_ptr() - start) // self._data.itemsize
 
     def element_size(self):
         return self._data.itemsize
@@ -526,6 +525,14 @@ class _RemovableHandle:
     def remove(self):
         if self.hook in self.hooks:
             self.hooks.remove(self.hook)
+
+
+def storage_root(array):
+    """The array whose memory `array` views (itself if it owns its memory): what torch
+    calls the storage."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
 
 
 def check_fits(target, shape):
