@@ -20,6 +20,7 @@ from .ops.elementwise import (abs, add, allclose, equal, isfinite, isinf, isnan,
                               ne, neg, pow, reciprocal, relu, rsqrt, rsub, sigmoid, sin, sqrt,
                               square, sub, tanh, where)
 from .ops.linalg import addmm, bmm, dot, matmul, mm, mv
+from .ops.softmax import log_softmax, softmax
 from .ops.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm,
                          return_types, std, sum, var)
 from .ops.shape import (cat, chunk, clone, concat, concatenate, flatten, narrow,

@@ -92,6 +92,11 @@ def to_np(d):
 # only matters when its category is higher than everything above it; Python numbers then
 # give the default type of their category (float -> float32, int -> int64).
 
+def raise_not_implemented(kernel, np_dtype):
+    """torch's error for a kernel that has no version for this dtype (integers, bool)."""
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(np_dtype)}\'')
+
+
 def compute_dtype(np_dtype):
     """The dtype torch's CPU kernels compute in: float16 is widened to float32 (sums of
     many float16 terms would lose digits); every other dtype computes as itself."""

@@ -621,3 +621,7 @@ def test_dropout_graph_lists_the_mask():
     x = np.ones((3, 4))
     same_structure(lambda T, x: F(T).dropout(x, 0.5), x)
     same_structure(lambda T, x: F(T).dropout(x.clone(), 0.5, inplace=True), x)
+
+
+def test_softmax_at_the_top_level():
+    check(lambda T, a: (T.softmax(a, 1), T.log_softmax(a, dim=0)), np.arange(6.0).reshape(2, 3))

@@ -16,7 +16,7 @@ from ..ops.dropout import Dropout
 from ..ops.linalg import addmm, matmul
 from ..ops.loss import MseLoss, NllLoss
 from ..ops.pooling import AvgPool2d, MaxPool2d, pooled_size
-from ..ops.softmax import LogSoftmax, Softmax
+from ..ops.softmax import log_softmax, softmax  # noqa: F401  (torch has them here too)
 
 flatten = S.flatten
 
@@ -37,35 +37,6 @@ def tanh(input):
 
 def sigmoid(input):
     return E.sigmoid(input)
-
-
-def _softmax_dim(input, dim, name):
-    """The dim to normalise over (torch's legacy choice when none is given). Only floats
-    have a softmax: torch's kernel names itself ("_lastdim" when dim is the last one)."""
-    if dim is None:
-        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
-                      "call to include dim=X as an argument.", stacklevel=3)
-        dim = 0 if input.ndim in (0, 1, 3) else 1
-    dim = input._dim(dim) if input.ndim else 0
-    if not input.is_floating_point():
-        last = "_lastdim" if dim == max(input.ndim - 1, 0) else ""
-        _not_implemented(f"{name}{last}_kernel_impl", input.dtype.np)
-    return dim
-
-
-def _not_implemented(kernel, np_dtype):
-    """torch's error for a kernel that has no version for this dtype (integers, bool)."""
-    raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(np_dtype)}\'')
-
-
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    x = input if dtype is None else input.to(dtype)
-    return Softmax.apply(x, dim=_softmax_dim(x, dim, "softmax"))
-
-
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    x = input if dtype is None else input.to(dtype)
-    return LogSoftmax.apply(x, dim=_softmax_dim(x, dim, "log_softmax"))
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -248,7 +219,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     kernel, stride, padding, dilation, out = _pool_geometry(
         input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     if input.dtype == dtypes.bool:
-        _not_implemented("max_pool2d", input.dtype.np)
+        dtypes.raise_not_implemented("max_pool2d", input.dtype.np)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result, indices = MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=padding,
@@ -265,7 +236,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     kernel, stride, padding, _, out = _pool_geometry(
         input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if not input.is_floating_point() and input.dtype != dtypes.int64:
-        _not_implemented("avg_pool2d", input.dtype.np)
+        dtypes.raise_not_implemented("avg_pool2d", input.dtype.np)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result = AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, out_size=out,
@@ -300,7 +271,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
                       "to broadcasting. Please ensure they have the same size.", stacklevel=2)
     dtype = dtypes.result_type(input._data, target._data)  # computed in torch's common dtype
     if dtype.kind != "f":
-        _not_implemented("mse_cpu", dtype)
+        dtypes.raise_not_implemented("mse_cpu", dtype)
     return MseLoss.apply(input, target, reduction=reduction, dtype=dtype)
 
 
@@ -358,7 +329,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     _check_class_target(input, target, weight, n_classes, ignore_index)
     if not input.is_floating_point():
-        _not_implemented("nll_loss_out_frame", input.dtype.np)
+        dtypes.raise_not_implemented("nll_loss_out_frame", input.dtype.np)
     # target and weight are options, not operands: torch's node links to the input only
     w = None if weight is None else weight._data
     if input.ndim == 3 or input.ndim > 4:

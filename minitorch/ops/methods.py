@@ -4,7 +4,7 @@ from . import elementwise as E
 from . import linalg as L
 from . import reduce as R
 from . import shape as S
-from ..nn import functional as NF
+from . import softmax as SM
 
 
 def _inplace(fn):
@@ -28,7 +28,7 @@ METHODS = {
     # reductions
     "sum": R.sum, "mean": R.mean, "var": R.var, "std": R.std, "max": R.max, "min": R.min,
     "amax": R.amax, "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin,
-    "logsumexp": R.logsumexp, "softmax": NF.softmax, "log_softmax": NF.log_softmax, "all": R.all, "any": R.any, "norm": R.norm,
+    "logsumexp": R.logsumexp, "softmax": SM.softmax, "log_softmax": SM.log_softmax, "all": R.all, "any": R.any, "norm": R.norm,
     "isnan": E.isnan, "isinf": E.isinf, "isfinite": E.isfinite, "equal": E.equal,
     "allclose": E.allclose,
     # products
