@@ -5,6 +5,9 @@ lr 0.001 and momentum 0.9, cross-entropy, 2 epochs, a running loss printed every
 mini-batches in the seed's words; then the test accuracy, overall and per class, a
 checkpoint (a PyTorch .pth state_dict), a PNG of the loss curve and per-class accuracy, and
 TensorBoard logs. `python -m minitorch train --help` lists the flags.
+
+`run` is the job itself, written against the API minitorch shares with torch: the
+reference package (`python -m reference train`) calls it with torch and its own net.
 """
 import argparse
 import os
@@ -13,10 +16,11 @@ import time
 import numpy as np
 from tqdm import tqdm
 
+import minitorch
+import minitorch.utils.tensorboard  # noqa: F401  (run() reaches it as lib.utils.tensorboard)
 from ._files import atomic_open
-from . import manual_seed, no_grad, nn, optim, save
+from . import manual_seed, no_grad
 from .utils.data import DataLoader, Subset
-from .utils.tensorboard import SummaryWriter
 from .vision import datasets, transforms
 from .vision.models import CifarNet, FashionMNISTNet
 
@@ -32,8 +36,8 @@ DATASETS = {
 }
 
 
-def parser():
-    p = argparse.ArgumentParser(prog="python -m minitorch train", description=__doc__,
+def parser(prog="python -m minitorch train", description=__doc__):
+    p = argparse.ArgumentParser(prog=prog, description=description,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dataset", choices=sorted(DATASETS), default="fashion-mnist")
     p.add_argument("--data", default="./data", help="dataset root (torchvision's layout)")
@@ -67,11 +71,13 @@ def loaders(args):
     return trainloader, testloader
 
 
-def train_epoch(net, loader, criterion, optimizer, epoch, log_every, writer, losses):
+def train_epoch(net, loader, criterion, optimizer, epoch, log_every, writer, losses,
+                device="cpu"):
     """One pass over the training set, printing the seed's running-loss lines."""
     running_loss = 0.0
     bar = tqdm(loader, desc=f"epoch {epoch + 1}", unit="batch", leave=False)
     for i, (inputs, labels) in enumerate(bar):
+        inputs, labels = inputs.to(device), labels.to(device)
         optimizer.zero_grad()
         loss = criterion(net(inputs), labels)
         loss.backward()
@@ -89,14 +95,29 @@ def train_epoch(net, loader, criterion, optimizer, epoch, log_every, writer, los
     bar.close()
 
 
-def evaluate(net, loader):
+def evaluate(net, loader, no_grad=no_grad, device="cpu"):
     """Predicted and true labels of the whole test set (no gradients needed)."""
     predicted, truth = [], []
     with no_grad():
         for images, labels in tqdm(loader, desc="test", unit="batch", leave=False):
-            predicted.append(net(images).argmax(1).numpy())  # the class of highest energy
+            outputs = net(images.to(device))
+            predicted.append(outputs.argmax(1).cpu().numpy())  # the class of highest energy
             truth.append(labels.numpy())
     return np.concatenate(predicted), np.concatenate(truth)
+
+
+def report(predicted, truth, classes):
+    """Print the seed's accuracy lines; return the accuracy and the per-class accuracies
+    (in %)."""
+    correct, total = int((predicted == truth).sum()), len(truth)
+    print(f"Accuracy of the network on the {total} test images: {100 * correct // total} %")
+    class_accuracy = []
+    for c, classname in enumerate(classes):
+        in_class = truth == c
+        accuracy = 100 * float((predicted[in_class] == c).sum()) / max(in_class.sum(), 1)
+        class_accuracy.append(accuracy)
+        print(f"Accuracy for class: {classname:5s} is {accuracy:.1f} %")
+    return 100 * correct / total, class_accuracy
 
 
 def plot(path, losses, classes, class_accuracy, title):
@@ -125,42 +146,43 @@ def plot(path, losses, classes, class_accuracy, title):
 def main(argv=None):
     args = parser().parse_args(argv)
     manual_seed(args.seed)
-    _, net_cls, _, classes = DATASETS[args.dataset]
+    trainloader, testloader = loaders(args)
+    net = DATASETS[args.dataset][1]()
+    return run(args, minitorch, net, trainloader, testloader)
+
+
+def run(args, lib, net, trainloader, testloader, device="cpu"):
+    """Train `net` with the seed's loss and optimizer from library `lib` (minitorch or
+    torch), test it, and write the checkpoint, plot and TensorBoard logs to args.out.
+    Returns the test accuracy in %."""
+    classes = DATASETS[args.dataset][3]
+    engine = lib.__name__ if str(device) == "cpu" else f"{lib.__name__} on {device}"
     out = args.out or os.path.join("runs", args.dataset)
     os.makedirs(out, exist_ok=True)
-    trainloader, testloader = loaders(args)
-
-    net = net_cls()
-    criterion = nn.CrossEntropyLoss()
-    optimizer = optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum)
+    criterion = lib.nn.CrossEntropyLoss()
+    optimizer = lib.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum)
     print(net)
     losses, epoch_times = [], []
-    with SummaryWriter(os.path.join(out, "tensorboard")) as writer:
+    with lib.utils.tensorboard.SummaryWriter(os.path.join(out, "tensorboard")) as writer:
         for epoch in range(args.epochs):
             start = time.perf_counter()
             train_epoch(net, trainloader, criterion, optimizer, epoch, args.log_every,
-                        writer, losses)
+                        writer, losses, device)
             epoch_times.append(time.perf_counter() - start)
             print(f"epoch {epoch + 1}: {epoch_times[-1]:.1f} s")
         print("Finished Training")
         checkpoint = os.path.join(out, f"{args.dataset.replace('-', '_')}_net.pth")
-        save(net.state_dict(), checkpoint)
+        with atomic_open(checkpoint) as f:
+            lib.save(net.state_dict(), f)
 
-        predicted, truth = evaluate(net, testloader)
-        correct, total = int((predicted == truth).sum()), len(truth)
-        print(f"Accuracy of the network on the {total} test images: {100 * correct // total} %")
-        class_accuracy = []
-        for c, classname in enumerate(classes):
-            in_class = truth == c
-            accuracy = 100 * float((predicted[in_class] == c).sum()) / max(in_class.sum(), 1)
-            class_accuracy.append(accuracy)
-            print(f"Accuracy for class: {classname:5s} is {accuracy:.1f} %")
-        writer.add_scalar("test accuracy", 100 * correct / total, args.epochs)
+        predicted, truth = evaluate(net, testloader, lib.no_grad, device)
+        accuracy, class_accuracy = report(predicted, truth, classes)
+        writer.add_scalar("test accuracy", accuracy, args.epochs)
 
     png = os.path.join(out, "training.png")
     plot(png, losses, classes, class_accuracy,
-         f"minitorch, {args.dataset}: {100 * correct / total:.2f} % test accuracy, "
+         f"{engine}, {args.dataset}: {accuracy:.2f} % test accuracy, "
          f"{np.mean(epoch_times):.1f} s/epoch")
     print(f"time per epoch: {np.mean(epoch_times):.1f} s; checkpoint: {checkpoint}; "
           f"plot: {png}; TensorBoard logs: {os.path.join(out, 'tensorboard')}")
-    return 100 * correct / total
+    return accuracy

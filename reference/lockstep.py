@@ -1,0 +1,353 @@
+"""Lockstep: minitorch and torch train side by side from the same weights on the same
+batches, and are compared after every step.
+
+    python -m reference lockstep --model fashion-mnist --steps 1000 --dtype float64
+
+minitorch draws the initial weights (as its main job does with --seed), torch gets an
+exact copy, and both take the seed's SGD steps (lr 0.001, momentum 0.9) on the same
+mini-batches: real Fashion-MNIST images in the main job's order for the Fashion-MNIST net,
+random normal images of the right shape for tutorial 3's LeNet and tutorial 4's CIFAR net.
+Per step it records both losses and three relative differences:
+
+    loss     |loss_minitorch - loss_torch| / |loss_torch|
+    grads    the largest over the parameters of  max|g_minitorch - g_torch| / max|g_torch|
+    params   the same over the parameters after the optimizer step
+
+(each tensor's worst element, measured against the tensor's own scale, so entries that
+happen to be near zero do not count as large errors). In float32 it also trains torch in
+float64 from the same start, and records how far each float32 engine has moved from that
+exact-arithmetic trajectory (if minitorch is as far from torch as each is from float64,
+the drift is float32 rounding compounding, not a difference in the maths), and counts the
+ReLU and max-pool decisions the two engines take differently: a value within rounding of
+a ReLU's zero or of a pooling window's runner-up sends the gradient down another path,
+and that is where the differences jump.
+
+It writes JSON and a PNG (the two loss curves overlaid; the differences on a log scale),
+prints a summary table, and exits with status 1 when a difference passes --tol within the
+first --tol-steps steps.
+"""
+import argparse
+import copy
+import json
+import os
+import time
+
+import numpy as np
+import torch
+
+import minitorch
+from minitorch import training
+from minitorch._files import atomic_open
+from minitorch.vision import models as minitorch_models
+
+from . import models
+from .transfer import copy_weights
+
+# name -> (minitorch net, torch net, image shape, what it trains on)
+MODELS = {
+    "fashion-mnist": (minitorch_models.FashionMNISTNet, models.FashionMNISTNet, (1, 28, 28),
+                      "Fashion-MNIST training images in the main job's order"),
+    "lenet": (minitorch_models.LeNet, models.LeNet, (1, 32, 32), "random normal images"),
+    "cifar": (minitorch_models.CifarNet, models.CifarNet, (3, 32, 32), "random normal images"),
+}
+TOLERANCE = {"float64": 1e-9, "float32": 1e-4}
+DIFFERENCES = ("loss", "grads", "params")
+
+
+def relative_difference(ours, theirs):
+    """max|ours - theirs| / max|theirs| of two numpy arrays (0 when both are all zeros)."""
+    error = float(np.max(np.abs(ours - theirs), initial=0.0))
+    scale = float(np.max(np.abs(theirs), initial=0.0))
+    return error / scale if scale else (0.0 if error == 0 else float("inf"))
+
+
+def worst_difference(ours, theirs):
+    """(largest relative difference, its name) over two dicts of numpy arrays."""
+    return max((relative_difference(ours[name], theirs[name]), name) for name in ours)
+
+
+def minitorch_values(net, grads=False):
+    return {name: (p.grad if grads else p).detach().numpy()
+            for name, p in net.named_parameters()}
+
+
+def torch_values(net, grads=False):
+    return {name: (p.grad if grads else p).detach().cpu().numpy()
+            for name, p in net.named_parameters()}
+
+
+def decisions(lib, net, images):
+    """The forward pass all three seed nets share, keeping each discrete choice it makes
+    (which ReLU inputs are positive, which element each 2x2 max-pool window picks).
+    Returns those choices as numpy arrays, and the logits."""
+    F = lib.nn.functional
+    choices, x = [], images
+    for conv in (net.conv1, net.conv2):
+        x = F.conv2d(x, conv.weight, conv.bias)
+        choices.append(x > 0)
+        x, indices = F.max_pool2d(F.relu(x), 2, return_indices=True)
+        choices.append(indices)
+    x = lib.flatten(x, 1)
+    for fc in (net.fc1, net.fc2):
+        x = F.linear(x, fc.weight, fc.bias)
+        choices.append(x > 0)
+        x = F.relu(x)
+    return [c.cpu().numpy() for c in choices], F.linear(x, net.fc3.weight, net.fc3.bias)
+
+
+def batches(model, batch_size, seed, data):
+    """Endless (images, labels) numpy batches for `model`."""
+    shape = MODELS[model][2]
+    if model == "fashion-mnist":
+        loader, _ = training.loaders(argparse.Namespace(
+            dataset="fashion-mnist", data=data, download=False, limit=None,
+            batch_size=batch_size, num_workers=0))
+        while True:
+            for images, labels in loader:
+                yield images.numpy(), labels.numpy()
+    rng = np.random.default_rng(seed)
+    while True:
+        yield (rng.standard_normal((batch_size,) + shape).astype(np.float32),
+               rng.integers(0, 10, batch_size))
+
+
+class Lockstep:
+    """Both engines' nets and optimizers, started from the same weights."""
+
+    def __init__(self, model="fashion-mnist", dtype="float64", device="cpu", batch_size=4,
+                 lr=0.001, momentum=0.9, seed=0, data="./data"):
+        minitorch_cls, torch_cls, _, _ = MODELS[model]
+        self.dtype, self.device = dtype, torch.device(device)
+        minitorch.manual_seed(seed)          # the initial weights, as the main job draws them
+        self.minitorch_net = minitorch_cls().to(getattr(minitorch, dtype))
+        self.torch_net = torch_cls().to(self.device, getattr(torch, dtype))
+        copy_weights(self.minitorch_net, self.torch_net)
+        self.minitorch_optimizer = minitorch.optim.SGD(self.minitorch_net.parameters(), lr=lr,
+                                                       momentum=momentum)
+        self.torch_optimizer = torch.optim.SGD(self.torch_net.parameters(), lr=lr,
+                                               momentum=momentum)
+        self.minitorch_criterion = minitorch.nn.CrossEntropyLoss()
+        self.torch_criterion = torch.nn.CrossEntropyLoss()
+        self.exact_net = self.exact_optimizer = None
+        if dtype != "float64":               # the exact-arithmetic trajectory, for comparison
+            self.exact_net = copy.deepcopy(self.torch_net).double()
+            self.exact_optimizer = torch.optim.SGD(self.exact_net.parameters(), lr=lr,
+                                                   momentum=momentum)
+        self.batches = batches(model, batch_size, seed, data)
+        self.seconds = {"minitorch": 0.0, "torch": 0.0}
+
+    def torch_step(self, net, optimizer, images, labels):
+        optimizer.zero_grad()
+        loss = self.torch_criterion(net(torch.from_numpy(images).to(self.device)),
+                                    torch.from_numpy(labels).to(self.device))
+        loss.backward()
+        grads = torch_values(net, grads=True)
+        optimizer.step()
+        return loss.item(), grads
+
+    def flips(self, images):
+        """How many ReLU and max-pool decisions the two engines' current nets take
+        differently on `images`."""
+        with minitorch.no_grad():
+            ours, _ = decisions(minitorch, self.minitorch_net, minitorch.from_numpy(images))
+        with torch.no_grad():
+            theirs, _ = decisions(torch, self.torch_net,
+                                  torch.from_numpy(images).to(self.device))
+        return int(sum((a != b).sum() for a, b in zip(ours, theirs)))
+
+    def step(self):
+        """One training step in both engines; the record of how far apart they are."""
+        images, labels = next(self.batches)
+        images = images.astype(self.dtype)
+        record = {}
+        if self.exact_net is not None:    # the decisions this step's forward passes take
+            record["flips"] = self.flips(images)
+
+        start = time.perf_counter()
+        self.minitorch_optimizer.zero_grad()
+        loss = self.minitorch_criterion(self.minitorch_net(minitorch.from_numpy(images)),
+                                        minitorch.from_numpy(labels))
+        loss.backward()
+        grads = minitorch_values(self.minitorch_net, grads=True)
+        self.minitorch_optimizer.step()
+        self.seconds["minitorch"] += time.perf_counter() - start
+        start = time.perf_counter()
+        torch_loss, torch_grads = self.torch_step(self.torch_net, self.torch_optimizer, images,
+                                                  labels)
+        self.seconds["torch"] += time.perf_counter() - start
+
+        params, torch_params = (minitorch_values(self.minitorch_net),
+                                torch_values(self.torch_net))
+        record.update(loss_minitorch=loss.item(), loss_torch=torch_loss,
+                      loss=relative_difference(np.float64(loss.item()), np.float64(torch_loss)))
+        record["grads"], record["grads_worst"] = worst_difference(grads, torch_grads)
+        record["params"], record["params_worst"] = worst_difference(params, torch_params)
+        if self.exact_net is not None:
+            self.torch_step(self.exact_net, self.exact_optimizer, images.astype(np.float64),
+                            labels)
+            exact = torch_values(self.exact_net)
+            record["minitorch_vs_float64"] = worst_difference(params, exact)[0]
+            record["torch_vs_float64"] = worst_difference(torch_params, exact)[0]
+        return record
+
+
+def run(model="fashion-mnist", steps=1000, dtype="float64", device="cpu", **options):
+    """Train `steps` steps in lockstep; the Lockstep object and the list of records."""
+    tf32 = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    try:   # on a GPU, float32 must mean float32 (not TensorFloat-32) for the comparison
+        lockstep = Lockstep(model, dtype, device, **options)
+        records = [dict(step=i + 1, **lockstep.step()) for i in range(steps)]
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
+    return lockstep, records
+
+
+def first_breach(records, tol, tol_steps):
+    """The first (step, what, difference, worst tensor) past tol, or None."""
+    for r in records[:tol_steps]:
+        for what in DIFFERENCES:
+            if r[what] > tol:
+                return r["step"], what, r[what], r.get(what + "_worst")
+    return None
+
+
+def first_step_past(records, key, level):
+    return next((r["step"] for r in records if r[key] > level), None)
+
+
+def summary(records, title, tol, tol_steps):
+    """The table printed at the end: a few steps, the worst of all, the verdict, and in
+    float32 where the drift sets in."""
+    lines = [title, f"{'step':>7}  {'loss minitorch':>18}  {'loss torch':>18}  "
+             + "  ".join(f"{what:>8}" for what in DIFFERENCES)]
+    shown = sorted({1, len(records)} | {10 ** k for k in range(1, 7) if 10 ** k < len(records)})
+    for step in shown:
+        r = records[step - 1]
+        lines.append(f"{step:7d}  {r['loss_minitorch']:18.12g}  {r['loss_torch']:18.12g}  "
+                     + "  ".join(f"{r[what]:8.1e}" for what in DIFFERENCES))
+    lines.append(f"{'worst':>7}  {'':18}  {'':18}  "
+                 + "  ".join(f"{max(r[what] for r in records):8.1e}" for what in DIFFERENCES))
+    checked = records[:tol_steps]
+    breach = first_breach(records, tol, tol_steps)
+    if breach:
+        step, what, value, name = breach
+        lines.append(f"tolerance {tol:g} over steps 1-{len(checked)}: BROKEN at step {step}: "
+                     f"{what} differ by {value:.2e}" + (f" ({name})" if name else ""))
+    else:
+        worst = max((r[w], w, r["step"]) for r in checked for w in DIFFERENCES)
+        lines.append(f"tolerance {tol:g} over steps 1-{len(checked)}: held (worst {worst[0]:.2e},"
+                     f" {worst[1]} at step {worst[2]})")
+    if "torch_vs_float64" in records[0]:
+        for level in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1):
+            steps = [first_step_past(records, key, level)
+                     for key in ("params", "minitorch_vs_float64", "torch_vs_float64")]
+            if any(steps):
+                lines.append(f"params past {level:g} at step: minitorch vs torch {steps[0]}, "
+                             f"minitorch vs float64 {steps[1]}, torch vs float64 {steps[2]}")
+        flipped = [r for r in records if r["flips"]]
+        if flipped:
+            lines.append(f"ReLU/max-pool decisions taken differently at {len(flipped)} of "
+                         f"{len(records)} steps; the first: "
+                         + ", ".join(f"step {r['step']} ({r['flips']}, grads {r['grads']:.0e})"
+                                     for r in flipped[:5]) + (", ..." if flipped[5:] else ""))
+            alike = [r["grads"] for r in records if not r["flips"]]
+            lines.append(f"median grads difference on steps with a differing decision "
+                         f"{np.median([r['grads'] for r in flipped]):.1e}, on the others "
+                         f"{np.median(alike) if alike else float('nan'):.1e}")
+        else:
+            lines.append("the two engines took every ReLU and max-pool decision alike")
+        last = records[-1]
+        lines.append(f"after {last['step']} steps the params differ by {last['params']:.1e} "
+                     f"between the engines; from the float64 trajectory minitorch is "
+                     f"{last['minitorch_vs_float64']:.1e} away and torch "
+                     f"{last['torch_vs_float64']:.1e}")
+    return "\n".join(lines)
+
+
+def plot(path, records, title, tol):
+    """Both loss curves overlaid (left); the differences per step on a log scale (right)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = [r["step"] for r in records]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    left.plot(steps, [r["loss_minitorch"] for r in records], lw=1.5, label="minitorch")
+    left.plot(steps, [r["loss_torch"] for r in records], lw=0.8, ls="--", label="torch")
+    left.set(title="training loss per mini-batch", xlabel="step", ylabel="loss")
+    left.legend()
+    def positive(values):   # exact agreement (a difference of 0) leaves a gap
+        return [v if v > 0 else float("nan") for v in values]
+
+    keys = list(DIFFERENCES) + [k for k in ("minitorch_vs_float64", "torch_vs_float64")
+                                if k in records[0]]
+    for key in keys:
+        right.plot(steps, positive(r[key] for r in records), lw=0.8, marker=".", ms=2,
+                   ls=":" if "float64" in key else "-", label=key.replace("_", " "))
+    flipped = [r for r in records if r.get("flips")]
+    if flipped:
+        right.plot([r["step"] for r in flipped], positive(r["grads"] for r in flipped),
+                   "x", ms=4, color="black", label="a ReLU/max-pool decision differs")
+    right.axhline(tol, color="red", lw=0.8, label=f"tolerance {tol:g}")
+    right.set(yscale="log", title="relative difference, minitorch vs torch", xlabel="step")
+    right.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    try:
+        with atomic_open(path) as f:
+            fig.savefig(f, format="png", dpi=100)
+    finally:
+        plt.close(fig)
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m reference lockstep", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", choices=sorted(MODELS), default="fashion-mnist")
+    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--dtype", choices=sorted(TOLERANCE), default="float64")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                   help="torch's device (default: cuda when available); minitorch runs on "
+                        "the CPU")
+    p.add_argument("--batch-size", type=int, default=4)
+    p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data", default="./data", help="dataset root (for fashion-mnist)")
+    p.add_argument("--tol", type=float, default=None,
+                   help="largest relative difference allowed (default: 1e-9 in float64, "
+                        "1e-4 in float32)")
+    p.add_argument("--tol-steps", type=int, default=None,
+                   help="hold the tolerance over the first N steps only (default: all)")
+    p.add_argument("--out", default=None,
+                   help="output path without extension (default: "
+                        "runs/lockstep/<model>-<dtype>-<device>)")
+    return p
+
+
+def main(argv=None):
+    """Run the lockstep; 0 when the tolerance held, 1 when it broke."""
+    args = parser().parse_args(argv)
+    tol = TOLERANCE[args.dtype] if args.tol is None else args.tol
+    tol_steps = args.steps if args.tol_steps is None else args.tol_steps
+    device = torch.device(args.device)
+    out = args.out or os.path.join("runs", "lockstep", f"{args.model}-{args.dtype}-{device.type}")
+    lockstep, records = run(args.model, args.steps, args.dtype, device,
+                            batch_size=args.batch_size, lr=args.lr, momentum=args.momentum,
+                            seed=args.seed, data=args.data)
+    title = (f"lockstep: {args.model} net, {args.dtype}, minitorch (cpu) vs torch ({device}), "
+             f"{args.steps} steps of {args.batch_size} {MODELS[args.model][3]}, "
+             f"SGD lr {args.lr:g} momentum {args.momentum:g}")
+    speeds = {k: 1e3 * v / args.steps for k, v in lockstep.seconds.items()}
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with atomic_open(out + ".json") as f:
+        f.write(json.dumps({"config": vars(args) | {"tol": tol, "tol_steps": tol_steps,
+                                                    "device": str(device),
+                                                    "torch": torch.__version__},
+                            "ms_per_step": speeds, "steps": records}, indent=1).encode())
+    plot(out + ".png", records, title, tol)
+    print(summary(records, title, tol, tol_steps))
+    print(f"ms per step: minitorch {speeds['minitorch']:.2f}, torch {speeds['torch']:.2f}; "
+          f"wrote {out}.json and {out}.png")
+    return 1 if first_breach(records, tol, tol_steps) else 0
