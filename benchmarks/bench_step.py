@@ -15,8 +15,8 @@ import numpy as np
 import torch
 
 import minitorch
-import torch_nets
 from minitorch.vision.models import CifarNet
+from reference import models as torch_models
 
 BATCHES = {4: 200, 64: 40, 256: 10}  # batch size -> steps per round
 
@@ -49,7 +49,7 @@ def main():
     results = {}
     for batch, steps in BATCHES.items():
         ours = step_ms(minitorch, CifarNet(), batch, steps)
-        theirs = step_ms(torch, torch_nets.CifarNet(), batch, steps)
+        theirs = step_ms(torch, torch_models.CifarNet(), batch, steps)
         results[batch] = {"minitorch_ms": ours, "torch_ms": theirs, "ratio": ours / theirs}
         print(f"batch {batch:3d}: minitorch {ours:6.2f} ms, torch {theirs:6.2f} ms, "
               f"minitorch / torch {ours / theirs:.2f}")

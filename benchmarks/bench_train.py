@@ -12,30 +12,12 @@ Run it on an idle machine:
 Writes benchmarks/results/train.json.
 """
 import argparse
-import gzip
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-
-DEBIAN = "/usr/share/datasets/fashion-mnist"
-FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-         "t10k-labels-idx1-ubyte"]
-
-
-def torchvision_root():
-    """torchvision wants the unpacked IDX files under root/FashionMNIST/raw."""
-    root = tempfile.mkdtemp(prefix="bench-fmnist-")
-    raw = os.path.join(root, "FashionMNIST", "raw")
-    os.makedirs(raw)
-    for name in FILES:
-        with gzip.open(os.path.join(DEBIAN, name + ".gz")) as src, \
-                open(os.path.join(raw, name), "wb") as dst:
-            shutil.copyfileobj(src, dst)
-    return root
-
 
 def run(lib, vision, models_net, root, steps, num_workers):
     """Train `steps` mini-batches and test once; seconds for each part and the accuracy."""
@@ -78,18 +60,20 @@ def main():
 
     import torch
     import torchvision
-    import torch_nets
+    from reference import models as torch_models
+    from reference.data import unpack_debian_fashion_mnist
     import minitorch
     import minitorch.vision
     from minitorch.vision.models import FashionMNISTNet
     torch.set_num_threads(args.torch_threads)
 
-    root = torchvision_root()
+    root = tempfile.mkdtemp(prefix="bench-fmnist-")
+    unpack_debian_fashion_mnist(root)   # where torchvision reads it
     try:
         results = {
             "minitorch": run(minitorch, minitorch.vision, FashionMNISTNet, root, args.steps,
                              args.num_workers),
-            "torch": run(torch, torchvision, torch_nets.FashionMNISTNet, root, args.steps,
+            "torch": run(torch, torchvision, torch_models.FashionMNISTNet, root, args.steps,
                          args.num_workers),
         }
     finally:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
+from reference import transfer
 
 # float64 must agree tightly; float32 loosely (different summation orders round apart).
 RTOL = {np.float64: 1e-10, np.float32: 1e-5}
@@ -45,7 +46,7 @@ def to_torch(value):
     """value (a tensor, or a state dict / list holding them) with minitorch's tensors as
     torch tensors (copies, detached); everything else as it is."""
     if isinstance(value, minitorch.Tensor):
-        return torch.from_numpy(value.detach().numpy().copy())
+        return transfer.to_torch(value)
     if isinstance(value, dict):
         return {k: to_torch(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -56,7 +57,7 @@ def to_torch(value):
 def to_minitorch(value):
     """The other way: torch's tensors in value as minitorch tensors."""
     if isinstance(value, torch.Tensor):
-        return minitorch.from_numpy(value.detach().numpy().copy())
+        return transfer.to_minitorch(value)
     if isinstance(value, dict):
         return {k: to_minitorch(v) for k, v in value.items()}
     if isinstance(value, list):

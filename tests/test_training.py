@@ -1,87 +1,9 @@
-"""Training parity: the seed's nets, started from the same weights and fed the same
-batches, follow torch's trajectory step for step.
-
-float64 takes rounding out of the picture, so after 200 SGD steps (momentum 0.9, the
-seed's optimizer) every loss must still agree to a relative 1e-9, and so must the weights.
-"""
+"""The main job, `python -m minitorch train`, end to end. (Its steps against torch's, step
+by step: tests/test_reference.py, the lockstep.)"""
 import numpy as np
-import pytest
 import torch
 
-import minitorch
-import minitorch.nn as mnn
-from parity import to_torch
 from minitorch.vision import models
-
-
-def torch_twin(net):
-    """The same architecture in torch (its forward is the same code: the seed's), with
-    minitorch's weights copied in."""
-    import torch.nn as tnn
-    import torch.nn.functional as TF
-
-    class Twin(tnn.Module):
-        def __init__(self):
-            super().__init__()
-            for name, module in net.named_children():
-                if isinstance(module, mnn.Conv2d):
-                    setattr(self, name, tnn.Conv2d(module.in_channels, module.out_channels,
-                                                   module.kernel_size))
-                elif isinstance(module, mnn.Linear):
-                    setattr(self, name, tnn.Linear(module.in_features, module.out_features))
-                elif isinstance(module, mnn.MaxPool2d):
-                    setattr(self, name, tnn.MaxPool2d(module.kernel_size, module.stride))
-
-        forward = type(net).forward
-
-    twin = Twin().double()
-    twin.load_state_dict(to_torch(net.state_dict()))
-    return twin, TF
-
-
-@pytest.mark.parametrize("net_cls, shape", [
-    (models.FashionMNISTNet, (1, 28, 28)),
-    (models.LeNet, (1, 32, 32)),
-    (models.CifarNet, (3, 32, 32)),
-])
-def test_200_sgd_steps_match_torch_in_float64(net_cls, shape, monkeypatch):
-    minitorch.manual_seed(0)
-    net = net_cls().double()
-    twin, TF = torch_twin(net)
-    # the nets' forward code calls minitorch's F and flatten; for the twin, torch's
-    monkeypatch.setattr(models, "F", TF)
-    monkeypatch.setattr(models, "flatten", torch.flatten)
-    torch_logits = twin(torch.zeros((1,) + shape, dtype=torch.float64))
-    monkeypatch.undo()
-    assert isinstance(torch_logits, torch.Tensor)  # the twin really ran torch
-
-    rng = np.random.default_rng(1)
-    opt = minitorch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-    topt = torch.optim.SGD(twin.parameters(), lr=0.01, momentum=0.9)
-    criterion, tcriterion = mnn.CrossEntropyLoss(), torch.nn.CrossEntropyLoss()
-    losses, tlosses = [], []
-    for _ in range(200):
-        x = rng.standard_normal((4,) + shape)
-        y = rng.integers(0, 10, 4)
-        opt.zero_grad()
-        loss = criterion(net(minitorch.from_numpy(x)), minitorch.from_numpy(y))
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-        with monkeypatch.context() as m:
-            m.setattr(models, "F", TF)
-            m.setattr(models, "flatten", torch.flatten)
-            topt.zero_grad()
-            tloss = tcriterion(twin(torch.from_numpy(x)), torch.from_numpy(y))
-            tloss.backward()
-            topt.step()
-        tlosses.append(tloss.item())
-    np.testing.assert_allclose(losses, tlosses, rtol=1e-9)
-    assert losses[-1] != losses[0]  # it did train
-    theirs = twin.state_dict()
-    for name, value in net.state_dict().items():
-        np.testing.assert_allclose(value.numpy(), theirs[name].numpy(), rtol=1e-9, atol=1e-12,
-                                   err_msg=name)
 
 
 def test_the_main_job_end_to_end(tmp_path, capsys):
