@@ -41,6 +41,7 @@ from minitorch._files import atomic_open
 from minitorch.vision import models as minitorch_models
 
 from . import models
+from .train import add_device_flag
 from .transfer import copy_weights
 
 # name -> (minitorch net, torch net, image shape, what it trains on)
@@ -307,9 +308,7 @@ def parser():
     p.add_argument("--model", choices=sorted(MODELS), default="fashion-mnist")
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--dtype", choices=sorted(TOLERANCE), default="float64")
-    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
-                   help="torch's device (default: cuda when available); minitorch runs on "
-                        "the CPU")
+    add_device_flag(p, "torch's device (minitorch computes on the CPU)")
     p.add_argument("--batch-size", type=int, default=4)
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--momentum", type=float, default=0.9)
@@ -331,7 +330,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     tol = TOLERANCE[args.dtype] if args.tol is None else args.tol
     tol_steps = args.steps if args.tol_steps is None else args.tol_steps
-    device = torch.device(args.device)
+    device = args.device
     out = args.out or os.path.join("runs", "lockstep", f"{args.model}-{args.dtype}-{device.type}")
     lockstep, records = run(args.model, args.steps, args.dtype, device,
                             batch_size=args.batch_size, lr=args.lr, momentum=args.momentum,

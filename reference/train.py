@@ -10,6 +10,8 @@ how each engine rounds (see `python -m reference lockstep`). The output is the m
 the running loss, the test accuracy overall and per class, the time per epoch, a
 checkpoint, a plot and TensorBoard logs (in runs/<dataset>-torch-<device> by default).
 """
+import argparse
+
 import torch
 import torch.utils.tensorboard  # noqa: F401  (training.run reaches it as torch.utils.tensorboard)
 
@@ -23,20 +25,35 @@ NETS = {"fashion-mnist": models.FashionMNISTNet, "mnist": models.FashionMNISTNet
         "cifar10": models.CifarNet}
 
 
-def default_device():
-    return "cuda" if torch.cuda.is_available() else "cpu"
+def device(name):
+    """--device's type: a torch device this machine has."""
+    try:
+        chosen = torch.device(name)
+    except RuntimeError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    if chosen.type == "cuda" and not torch.cuda.is_available():
+        raise argparse.ArgumentTypeError(f"{name}: torch sees no CUDA device here "
+                                         "(torch.cuda.is_available() is False); use cpu")
+    if chosen.type not in ("cuda", "cpu"):
+        raise argparse.ArgumentTypeError(f"{name}: the reference runs on cuda or cpu")
+    return chosen
+
+
+def add_device_flag(p, what="torch's device"):
+    default = "cuda" if torch.cuda.is_available() else "cpu"
+    p.add_argument("--device", type=device, default=default,
+                   help=f"{what}: cuda or cpu (default: cuda when available)")
 
 
 def parser():
     p = training.parser(prog="python -m reference train", description=__doc__)
-    p.add_argument("--device", default=default_device(),
-                   help="cuda or cpu (default: cuda when available)")
+    add_device_flag(p)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    device = torch.device(args.device)
+    device = args.device
     args.out = args.out or f"runs/{args.dataset}-torch-{device.type}"
     minitorch.manual_seed(args.seed)   # the weights and the batch order, as the main job's
     trainloader, testloader = data.loaders(args)

@@ -202,3 +202,14 @@ def test_reference_command_line_usage():
     done = subprocess.run([sys.executable, "-m", "reference", "train", "--help"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and "--device" in done.stdout and "--num-workers" in done.stdout
+
+
+def test_device_flag_says_what_is_missing(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    for parser in (train.parser(), lockstep.parser()):
+        assert parser.parse_args([]).device == torch.device("cpu")
+        with pytest.raises(SystemExit) as stopped:
+            parser.parse_args(["--device", "cuda"])
+        assert stopped.value.code == 2
+        assert ("error: argument --device: cuda: torch sees no CUDA device here "
+                "(torch.cuda.is_available() is False); use cpu") in capsys.readouterr().err
