@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup train test examples bench data
+.PHONY: setup train test examples bench data reference lockstep
 
 setup: $(STAMP) data
 
@@ -25,6 +25,17 @@ data:
 # Extra flags for the job: make train ARGS="--epochs 1 --num-workers 0"
 train: setup
 	$(PY) -m minitorch train $(ARGS)
+
+# The main job with torch doing every step (same flags as train, plus --device cuda|cpu)
+reference: setup
+	$(PY) -m reference train $(ARGS)
+
+# Both engines side by side, step by step (README: "The reference")
+lockstep: setup
+	$(PY) -m reference lockstep --model fashion-mnist --steps 1000 --dtype float64
+	$(PY) -m reference lockstep --model lenet --steps 1000 --dtype float64
+	$(PY) -m reference lockstep --model cifar --steps 1000 --dtype float64
+	$(PY) -m reference lockstep --model fashion-mnist --steps 15000 --dtype float32 --tol-steps 100
 
 test: setup
 	$(PY) -m pytest -q
