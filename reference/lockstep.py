@@ -56,9 +56,16 @@ DIFFERENCES = ("loss", "grads", "params")
 
 
 def relative_difference(ours, theirs):
-    """max|ours - theirs| / max|theirs| of two numpy arrays (0 when both are all zeros)."""
-    error = float(np.max(np.abs(ours - theirs), initial=0.0))
-    scale = float(np.max(np.abs(theirs), initial=0.0))
+    """max|ours - theirs| / max|theirs| of two numpy arrays, in float64. Equal entries
+    (nan with nan, inf with inf) count as no difference; a nan or inf in one engine alone
+    makes the difference inf, so it can never pass for agreement."""
+    ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
+    alike = (ours == theirs) | (np.isnan(ours) & np.isnan(theirs))
+    error = np.where(alike, 0.0, np.abs(ours - theirs))
+    if not np.isfinite(error).all():
+        return float("inf")
+    error = float(np.max(error, initial=0.0))
+    scale = float(np.max(np.abs(theirs[np.isfinite(theirs)]), initial=0.0))
     return error / scale if scale else (0.0 if error == 0 else float("inf"))
 
 
@@ -180,7 +187,7 @@ class Lockstep:
         params, torch_params = (minitorch_values(self.minitorch_net),
                                 torch_values(self.torch_net))
         record.update(loss_minitorch=loss.item(), loss_torch=torch_loss,
-                      loss=relative_difference(np.float64(loss.item()), np.float64(torch_loss)))
+                      loss=relative_difference(loss.item(), torch_loss))
         record["grads"], record["grads_worst"] = worst_difference(grads, torch_grads)
         record["params"], record["params_worst"] = worst_difference(params, torch_params)
         if self.exact_net is not None:

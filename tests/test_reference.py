@@ -8,6 +8,9 @@ import sys
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import minitorch
 from minitorch import training
@@ -43,6 +46,24 @@ def test_weights_round_trip_exactly(minitorch_cls, torch_cls, shape, dtype):
     with torch.no_grad():
         theirs.fc3.bias.add_(1)
     assert bits(back.fc3.bias.detach().numpy()) == bits(ours.fc3.bias.detach().numpy())
+
+
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors is a no-op")
+@given(st.sampled_from(["float16", "float32", "float64"]), st.integers(0, 4),
+       st.integers(0, 4), st.data())
+def test_any_values_cross_over_bit_for_bit(dtype, n_in, n_out, data):
+    """Every float a parameter can hold, subnormals, -0.0, infinities and nans included,
+    reaches the other engine and comes back unchanged, in every float dtype and for empty
+    layers too."""
+    ours = minitorch.nn.Linear(n_in, n_out).to(getattr(minitorch, dtype))
+    any_float = st.floats(width=8 * np.dtype(dtype).itemsize)
+    for p in ours.parameters():
+        p.detach().numpy()[...] = data.draw(hnp.arrays(dtype, tuple(p.shape), elements=any_float))
+    theirs = copy_weights(ours, torch.nn.Linear(n_in, n_out).to(getattr(torch, dtype)))
+    back = copy_weights(theirs, minitorch.nn.Linear(n_in, n_out).to(getattr(minitorch, dtype)))
+    for name, value in ours.state_dict().items():
+        assert bits(theirs.state_dict()[name].numpy()) == bits(value.numpy()), name
+        assert bits(back.state_dict()[name].numpy()) == bits(value.numpy()), name
 
 
 def test_weight_transfer_checks_names_shapes_and_dtypes():
@@ -127,6 +148,18 @@ def test_lockstep_command_line(tmp_path):
     assert {"loss_minitorch", "loss_torch", "loss", "grads", "params", "flips",
             "minitorch_vs_float64", "torch_vs_float64"} <= saved["steps"][0].keys()
     assert (tmp_path / "f32.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_relative_difference_never_mistakes_nan_for_agreement():
+    nan, inf = float("nan"), float("inf")
+    assert lockstep.relative_difference(np.array([1.0, 2.0]), np.array([1.0, 4.0])) == 0.5
+    assert lockstep.relative_difference(np.array([nan, 2.0, inf]), np.array([nan, 2.0, inf])) == 0
+    assert lockstep.relative_difference(np.array([nan, 2.0]), np.array([1.0, 2.0])) == inf
+    assert lockstep.relative_difference(np.array([1.0, 2.0]), np.array([1.0, inf])) == inf
+    assert lockstep.relative_difference(np.zeros(3), np.zeros(3)) == 0
+    assert lockstep.relative_difference(np.float32(1e-30), 0.0) == inf
+    assert lockstep.first_breach([{"step": 1, "loss": inf, "grads": 0, "params": 0}],
+                                 1e-9, 1) == (1, "loss", inf, None)
 
 
 @pytest.mark.parametrize("minitorch_cls, torch_cls, shape", NETS)
