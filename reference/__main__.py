@@ -1,10 +1,7 @@
 """`python -m reference train|lockstep ...`: the command line (see reference/train.py and
 reference/lockstep.py)."""
+import importlib
 import sys
-
-from . import lockstep, train
-
-COMMANDS = {"train": train.main, "lockstep": lockstep.main}
 
 USAGE = """usage: python -m reference {train,lockstep} [flags...]
 
@@ -16,9 +13,9 @@ commands:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else None
-    if command not in COMMANDS:
+    if command not in ("train", "lockstep"):
         asked = command in ("-h", "--help")
         print(USAGE, file=sys.stdout if asked else sys.stderr)
         sys.exit(0 if asked else 2)
-    status = COMMANDS[command](sys.argv[2:])
+    status = importlib.import_module(f"reference.{command}").main(sys.argv[2:])
     sys.exit(status if command == "lockstep" else 0)   # lockstep: 1 when parity broke
