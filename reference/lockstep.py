@@ -309,11 +309,18 @@ def plot(path, records, title, tol):
         plt.close(fig)
 
 
+def positive(text):
+    """--steps' and --tol-steps' type: a whole number of steps, at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of steps, got {text!r}")
+    return int(text)
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m reference lockstep", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", choices=sorted(MODELS), default="fashion-mnist")
-    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--steps", type=positive, default=1000)
     p.add_argument("--dtype", choices=sorted(TOLERANCE), default="float64")
     add_device_flag(p, "torch's device (minitorch computes on the CPU)")
     p.add_argument("--batch-size", type=int, default=4)
@@ -324,7 +331,7 @@ def parser():
     p.add_argument("--tol", type=float, default=None,
                    help="largest relative difference allowed (default: 1e-9 in float64, "
                         "1e-4 in float32)")
-    p.add_argument("--tol-steps", type=int, default=None,
+    p.add_argument("--tol-steps", type=positive, default=None,
                    help="hold the tolerance over the first N steps only (default: all)")
     p.add_argument("--out", default=None,
                    help="output path without extension (default: "

@@ -246,3 +246,11 @@ def test_device_flag_says_what_is_missing(monkeypatch, capsys):
         assert stopped.value.code == 2
         assert ("error: argument --device: cuda: torch sees no CUDA device here "
                 "(torch.cuda.is_available() is False); use cpu") in capsys.readouterr().err
+
+
+def test_lockstep_flags_refuse_zero_steps(capsys):
+    for flags in (["--steps", "0"], ["--tol-steps", "-3"]):
+        with pytest.raises(SystemExit):
+            lockstep.parser().parse_args(flags)
+        assert f"error: argument {flags[0]}: expected a positive number of steps, got " \
+               f"'{flags[1]}'" in capsys.readouterr().err
