@@ -393,3 +393,23 @@ def test_storage_offset_and_data_ptr_of_views():
         assert ours.storage_offset() == theirs.storage_offset()
     x = minitorch.arange(12.).reshape(3, 4)
     assert x[1].data_ptr() - x.data_ptr() == 4 * x.element_size()
+
+
+@pytest.mark.parametrize("op", [
+    lambda lib, a, b: lib.relu(a), lambda lib, a, b: lib.nn.functional.relu(a),
+    lambda lib, a, b: lib.clamp(a, -0.5, 3.0), lambda lib, a, b: lib.clamp(a, min=0.0),
+    lambda lib, a, b: lib.maximum(a, b), lambda lib, a, b: lib.minimum(a, b),
+    lambda lib, a, b: a.max(), lambda lib, a, b: a.min(), lambda lib, a, b: lib.amax(a, 0),
+    lambda lib, a, b: lib.where(a > 0, a, b), lambda lib, a, b: a.abs(),
+])
+def test_a_nan_gradient_goes_only_where_torch_sends_it(op):
+    """Ops that pick where the gradient goes select it (torch's where), so a nan upstream
+    gradient does not leak into the entries an op switched off (0 * nan is nan); amax is
+    torch's exception, which multiplies by its mask."""
+    def fn(lib):
+        a = lib.tensor([-1.0, 0.0, 2.0, 5.0], requires_grad=True)
+        b = lib.tensor([0.5, 0.0, 3.0, 1.0], requires_grad=True)
+        out = op(lib, a, b)
+        out.backward(lib.full(tuple(out.shape), float("nan")))
+        return [g if g is not None else lib.zeros(4) for g in (a.grad, b.grad)]
+    same(fn)

@@ -338,7 +338,9 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        return grad * ~(out <= 0)  # nan passes the gradient, as in torch
+        # selected, not multiplied by a mask: a nan gradient stays where the ReLU is off
+        # (0 * nan would be nan); a nan output passes its gradient, as in torch
+        return np.where(out <= 0, 0, grad)
 
 
 class Clamp(Function):
@@ -363,7 +365,7 @@ class Clamp(Function):
             keep &= a > ctx.min
         if ctx.max is not None:
             keep &= a < ctx.max
-        return grad * keep
+        return np.where(keep, grad, 0)  # selected, so a nan gradient stays outside the bounds
 
 
 class Where(Function):
@@ -391,8 +393,8 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        half = np.where(a == b, 0.5, 1.0)  # ties split the gradient evenly, as in torch
-        return grad * half * ~(a < b), grad * half * ~(a > b)  # nan: both get it
+        half = grad * np.where(a == b, 0.5, 1.0)  # ties split the gradient evenly, as in torch
+        return np.where(a < b, 0, half), np.where(a > b, 0, half)  # nan: both get it
 
 
 class Minimum(Function):
@@ -406,8 +408,8 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved
-        half = np.where(a == b, 0.5, 1.0)
-        return grad * half * ~(a > b), grad * half * ~(a < b)
+        half = grad * np.where(a == b, 0.5, 1.0)
+        return np.where(a > b, 0, half), np.where(a < b, 0, half)
 
 
 class ToCopy(Function):

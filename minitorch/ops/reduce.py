@@ -137,8 +137,11 @@ class Amax(Function):
         hit = a == out
         if ctx.node_name in ("MaxBackward1", "MinBackward1"):  # max(): a nan maximum is where
             hit |= np.isnan(a) & np.isnan(out)                 # the nans are (amax: all nan)
-        count = hit.sum(axis=ctx.axes, keepdims=True)
-        return hit * _expand(grad, a.shape, ctx.axes, ctx.keepdim) / count
+        share = _expand(grad, a.shape, ctx.axes, ctx.keepdim) / hit.sum(axis=ctx.axes,
+                                                                          keepdims=True)
+        if ctx.node_name in ("MaxBackward1", "MinBackward1"):
+            return np.where(hit, share, 0)   # torch selects: a nan gradient stays on the max
+        return hit * share                   # amax/amin: torch multiplies by the mask
 
 
 class MaxDim(Function):
