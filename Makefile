@@ -30,12 +30,13 @@ train: setup
 reference: setup
 	$(PY) -m reference train $(ARGS)
 
-# Both engines side by side, step by step (README: "The reference")
+# Both engines side by side, step by step (README: "The reference");
+# make lockstep ARGS="--device cpu" where torch has a GPU but the CPU figures are wanted
 lockstep: setup
-	$(PY) -m reference lockstep --model fashion-mnist --steps 1000 --dtype float64
-	$(PY) -m reference lockstep --model lenet --steps 1000 --dtype float64
-	$(PY) -m reference lockstep --model cifar --steps 1000 --dtype float64
-	$(PY) -m reference lockstep --model fashion-mnist --steps 15000 --dtype float32 --tol-steps 100
+	$(PY) -m reference lockstep --model fashion-mnist --steps 1000 --dtype float64 $(ARGS)
+	$(PY) -m reference lockstep --model lenet --steps 1000 --dtype float64 $(ARGS)
+	$(PY) -m reference lockstep --model cifar --steps 1000 --dtype float64 $(ARGS)
+	$(PY) -m reference lockstep --model fashion-mnist --steps 15000 --dtype float32 --tol-steps 100 $(ARGS)
 
 test: setup
 	$(PY) -m pytest -q

@@ -19,16 +19,15 @@ import sys
 import tempfile
 import time
 
+
 def run(lib, vision, models_net, root, steps, num_workers):
     """Train `steps` mini-batches and test once; seconds for each part and the accuracy."""
+    from minitorch import training
+
     lib.manual_seed(0)
-    transform = vision.transforms.Compose([vision.transforms.ToTensor(),
-                                           vision.transforms.Normalize((0.5,), (0.5,))])
-    trainset = vision.datasets.FashionMNIST(root, train=True, transform=transform)
-    testset = vision.datasets.FashionMNIST(root, train=False, transform=transform)
-    trainloader = lib.utils.data.DataLoader(trainset, batch_size=4, shuffle=True,
-                                            num_workers=num_workers)
-    testloader = lib.utils.data.DataLoader(testset, batch_size=4, num_workers=num_workers)
+    trainloader, testloader = training.loaders(argparse.Namespace(
+        dataset="fashion-mnist", data=root, download=False, limit=None, batch_size=4,
+        num_workers=num_workers), lib, vision)   # the main job's pipeline, in either engine
     net = models_net()
     criterion = lib.nn.CrossEntropyLoss()
     optimizer = lib.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
@@ -61,14 +60,14 @@ def main():
     import torch
     import torchvision
     from reference import models as torch_models
-    from reference.data import unpack_debian_fashion_mnist
+    from reference.data import unpack_for_torchvision
     import minitorch
     import minitorch.vision
     from minitorch.vision.models import FashionMNISTNet
     torch.set_num_threads(args.torch_threads)
 
     root = tempfile.mkdtemp(prefix="bench-fmnist-")
-    unpack_debian_fashion_mnist(root)   # where torchvision reads it
+    unpack_for_torchvision("fashion-mnist", root)   # where torchvision reads it
     try:
         results = {
             "minitorch": run(minitorch, minitorch.vision, FashionMNISTNet, root, args.steps,

@@ -18,56 +18,81 @@ from tqdm import tqdm
 
 import minitorch
 import minitorch.utils.tensorboard  # noqa: F401  (run() reaches it as lib.utils.tensorboard)
+import minitorch.vision.models  # noqa: F401  (datasets, transforms, nets: found by name)
 from ._files import atomic_open
 from . import manual_seed, no_grad
-from .utils.data import DataLoader, Subset
-from .vision import datasets, transforms
-from .vision.models import CifarNet, FashionMNISTNet
 
-# dataset name -> (dataset class, network, normalisation mean/std per channel, classes)
+# dataset name -> (dataset class name, network name, normalisation mean/std per channel,
+# classes). Names, because torchvision and the reference package use the same ones.
 DATASETS = {
-    "fashion-mnist": (datasets.FashionMNIST, FashionMNISTNet, (0.5,),
+    "fashion-mnist": ("FashionMNIST", "FashionMNISTNet", (0.5,),
                       ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
                        "Shirt", "Sneaker", "Bag", "Ankle Boot")),
-    "mnist": (datasets.MNIST, FashionMNISTNet, (0.5,), tuple(str(d) for d in range(10))),
-    "cifar10": (datasets.CIFAR10, CifarNet, (0.5, 0.5, 0.5),
+    "mnist": ("MNIST", "FashionMNISTNet", (0.5,), tuple(str(d) for d in range(10))),
+    "cifar10": ("CIFAR10", "CifarNet", (0.5, 0.5, 0.5),
                 ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
                  "truck")),
 }
 
 
-def parser(prog="python -m minitorch train", description=__doc__):
+def int_at_least(minimum):
+    """An argparse type: a whole number no smaller than `minimum`."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, "
+                                             f"got {text!r}")
+        return value
+    return parse
+
+
+def parser(prog="python -m minitorch train", description=__doc__, out="runs/<dataset>"):
     p = argparse.ArgumentParser(prog=prog, description=description,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dataset", choices=sorted(DATASETS), default="fashion-mnist")
     p.add_argument("--data", default="./data", help="dataset root (torchvision's layout)")
     p.add_argument("--download", action="store_true", help="download missing dataset files")
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--batch-size", type=int, default=4)
+    p.add_argument("--epochs", type=int_at_least(1), default=2)
+    p.add_argument("--batch-size", type=int_at_least(1), default=4)
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--momentum", type=float, default=0.9)
-    p.add_argument("--num-workers", type=int, default=2, help="DataLoader worker processes")
+    p.add_argument("--num-workers", type=int_at_least(0), default=2,
+                   help="DataLoader worker processes")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--log-every", type=int, default=2000, help="mini-batches per loss line")
-    p.add_argument("--limit", type=int, default=None,
+    p.add_argument("--log-every", type=int_at_least(1), default=2000,
+                   help="mini-batches per loss line")
+    p.add_argument("--limit", type=int_at_least(1), default=None,
                    help="use only the first N training and test images (quick runs)")
-    p.add_argument("--out", default=None, help="output folder (default: runs/<dataset>)")
+    p.add_argument("--out", default=None, help=f"output folder (default: {out})")
     return p
 
 
-def loaders(args):
-    """The seed's data pipeline: ToTensor, Normalize to [-1, 1], shuffled training batches."""
-    dataset_cls, _, mean, _ = DATASETS[args.dataset]
-    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(mean, mean)])
+def loaders(args, lib=minitorch, vision=minitorch.vision, batch_sampler=None):
+    """The seed's data pipeline: ToTensor, Normalize to [-1, 1], shuffled training batches;
+    built from `lib` and `vision` (minitorch's, or torch and torchvision). A batch_sampler
+    class, given, sets the training batches' order instead of the loader's own shuffle."""
+    dataset_name, _, mean, _ = DATASETS[args.dataset]
+    dataset_cls = getattr(vision.datasets, dataset_name)
+    transform = vision.transforms.Compose([vision.transforms.ToTensor(),
+                                           vision.transforms.Normalize(mean, mean)])
     trainset = dataset_cls(args.data, train=True, download=args.download, transform=transform)
     testset = dataset_cls(args.data, train=False, download=args.download, transform=transform)
+    data = lib.utils.data
     if args.limit:
-        trainset = Subset(trainset, range(min(args.limit, len(trainset))))
-        testset = Subset(testset, range(min(args.limit, len(testset))))
-    trainloader = DataLoader(trainset, batch_size=args.batch_size, shuffle=True,
-                             num_workers=args.num_workers)
-    testloader = DataLoader(testset, batch_size=args.batch_size, shuffle=False,
-                            num_workers=args.num_workers)
+        trainset = data.Subset(trainset, range(min(args.limit, len(trainset))))
+        testset = data.Subset(testset, range(min(args.limit, len(testset))))
+    if batch_sampler is None:
+        trainloader = data.DataLoader(trainset, batch_size=args.batch_size, shuffle=True,
+                                      num_workers=args.num_workers)
+    else:
+        trainloader = data.DataLoader(trainset, num_workers=args.num_workers,
+                                      batch_sampler=batch_sampler(len(trainset),
+                                                                  args.batch_size))
+    testloader = data.DataLoader(testset, batch_size=args.batch_size, shuffle=False,
+                                 num_workers=args.num_workers)
     return trainloader, testloader
 
 
@@ -120,13 +145,26 @@ def report(predicted, truth, classes):
     return 100 * correct / total, class_accuracy
 
 
-def plot(path, losses, classes, class_accuracy, title):
-    """Loss curve and per-class accuracy side by side, written atomically as PNG."""
+def pyplot():
+    """matplotlib's pyplot, drawing off-screen (no display needed)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    return plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+
+def save_png(fig, path):
+    """Write a matplotlib figure to path as PNG, atomically, and free it."""
+    try:
+        with atomic_open(path) as f:
+            fig.savefig(f, format="png", dpi=100)
+    finally:
+        pyplot().close(fig)
+
+
+def plot(path, losses, classes, class_accuracy, title):
+    """Loss curve and per-class accuracy side by side, written atomically as PNG."""
+    fig, (left, right) = pyplot().subplots(1, 2, figsize=(12, 4.5))
     if losses:
         steps, values = zip(*losses)
         left.plot(steps, values, marker="o")
@@ -136,18 +174,14 @@ def plot(path, losses, classes, class_accuracy, title):
     right.invert_yaxis()
     fig.suptitle(title)
     fig.tight_layout()
-    try:
-        with atomic_open(path) as f:
-            fig.savefig(f, format="png", dpi=100)
-    finally:
-        plt.close(fig)
+    save_png(fig, path)
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
     manual_seed(args.seed)
     trainloader, testloader = loaders(args)
-    net = DATASETS[args.dataset][1]()
+    net = getattr(minitorch.vision.models, DATASETS[args.dataset][1])()
     return run(args, minitorch, net, trainloader, testloader)
 
 

@@ -24,11 +24,12 @@ and that is where the differences jump.
 
 It writes JSON and a PNG (the two loss curves overlaid; the differences on a log scale),
 prints a summary table, and exits with status 1 when a difference passes --tol within the
-first --tol-steps steps.
+first --tol-steps steps (0 when it held; 2 for bad flags, as argparse does).
 """
 import argparse
 import copy
 import json
+import math
 import os
 import time
 
@@ -41,25 +42,26 @@ from minitorch._files import atomic_open
 from minitorch.vision import models as minitorch_models
 
 from . import models
-from .train import add_device_flag
+from .devices import add_device_flag, full_float32
 from .transfer import copy_weights
 
-# name -> (minitorch net, torch net, image shape, what it trains on)
+# name -> (minitorch net, image shape, what it trains on); torch's net is its twin
 MODELS = {
-    "fashion-mnist": (minitorch_models.FashionMNISTNet, models.FashionMNISTNet, (1, 28, 28),
+    "fashion-mnist": (minitorch_models.FashionMNISTNet, (1, 28, 28),
                       "Fashion-MNIST training images in the main job's order"),
-    "lenet": (minitorch_models.LeNet, models.LeNet, (1, 32, 32), "random normal images"),
-    "cifar": (minitorch_models.CifarNet, models.CifarNet, (3, 32, 32), "random normal images"),
+    "lenet": (minitorch_models.LeNet, (1, 32, 32), "random normal images"),
+    "cifar": (minitorch_models.CifarNet, (3, 32, 32), "random normal images"),
 }
 TOLERANCE = {"float64": 1e-9, "float32": 1e-4}
 DIFFERENCES = ("loss", "grads", "params")
 
 
-def relative_difference(ours, theirs):
-    """max|ours - theirs| / max|theirs| of two numpy arrays, in float64. Equal entries
-    (nan with nan, inf with inf) count as no difference; a nan or inf in one engine alone
-    makes the difference inf, so it can never pass for agreement."""
-    ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
+def relative_difference(minitorch_value, torch_value):
+    """max|minitorch_value - torch_value| / max|torch_value| of two arrays, in float64.
+    Equal entries (nan with nan, inf with inf) count as no difference; a nan or inf in one
+    engine alone makes the difference inf, so it can never pass for agreement."""
+    ours = np.asarray(minitorch_value, np.float64)
+    theirs = np.asarray(torch_value, np.float64)
     alike = (ours == theirs) | (np.isnan(ours) & np.isnan(theirs))
     error = np.where(alike, 0.0, np.abs(ours - theirs))
     if not np.isfinite(error).all():
@@ -69,19 +71,29 @@ def relative_difference(ours, theirs):
     return error / scale if scale else (0.0 if error == 0 else float("inf"))
 
 
-def worst_difference(ours, theirs):
-    """(largest relative difference, its name) over two dicts of numpy arrays."""
-    return max((relative_difference(ours[name], theirs[name]), name) for name in ours)
+def worst_difference(minitorch_values, torch_values):
+    """(largest relative difference, its name) over two dicts of arrays with the same keys."""
+    return max((relative_difference(minitorch_values[name], torch_values[name]), name)
+               for name in minitorch_values)
 
 
-def minitorch_values(net, grads=False):
-    return {name: (p.grad if grads else p).detach().numpy()
-            for name, p in net.named_parameters()}
-
-
-def torch_values(net, grads=False):
+def values(net, grads=False):
+    """A net's parameters (or their gradients) as numpy arrays on the CPU, by name; for
+    either engine."""
     return {name: (p.grad if grads else p).detach().cpu().numpy()
             for name, p in net.named_parameters()}
+
+
+def train_step(lib, net, optimizer, images, labels, device="cpu"):
+    """One SGD step of the seed's loop in library `lib` on numpy batches; returns the loss
+    and the gradients it took the step with."""
+    optimizer.zero_grad()
+    loss = lib.nn.functional.cross_entropy(net(lib.from_numpy(images).to(device)),
+                                           lib.from_numpy(labels).to(device))
+    loss.backward()
+    grads = values(net, grads=True)
+    optimizer.step()
+    return loss.item(), grads
 
 
 def decisions(lib, net, images):
@@ -105,7 +117,7 @@ def decisions(lib, net, images):
 
 def batches(model, batch_size, seed, data):
     """Endless (images, labels) numpy batches for `model`."""
-    shape = MODELS[model][2]
+    shape = MODELS[model][1]
     if model == "fashion-mnist":
         loader, _ = training.loaders(argparse.Namespace(
             dataset="fashion-mnist", data=data, download=False, limit=None,
@@ -120,22 +132,22 @@ def batches(model, batch_size, seed, data):
 
 
 class Lockstep:
-    """Both engines' nets and optimizers, started from the same weights."""
+    """Both engines' nets and SGD optimizers, started from the same weights; `step()`
+    trains both on the next batch and measures how far apart they are. (On a GPU, use it
+    inside `devices.full_float32()`, as `run` does.)"""
 
     def __init__(self, model="fashion-mnist", dtype="float64", device="cpu", batch_size=4,
                  lr=0.001, momentum=0.9, seed=0, data="./data"):
-        minitorch_cls, torch_cls, _, _ = MODELS[model]
+        minitorch_cls = MODELS[model][0]
         self.dtype, self.device = dtype, torch.device(device)
         minitorch.manual_seed(seed)          # the initial weights, as the main job draws them
         self.minitorch_net = minitorch_cls().to(getattr(minitorch, dtype))
-        self.torch_net = torch_cls().to(self.device, getattr(torch, dtype))
+        self.torch_net = models.twin_of(minitorch_cls)().to(self.device, getattr(torch, dtype))
         copy_weights(self.minitorch_net, self.torch_net)
         self.minitorch_optimizer = minitorch.optim.SGD(self.minitorch_net.parameters(), lr=lr,
                                                        momentum=momentum)
         self.torch_optimizer = torch.optim.SGD(self.torch_net.parameters(), lr=lr,
                                                momentum=momentum)
-        self.minitorch_criterion = minitorch.nn.CrossEntropyLoss()
-        self.torch_criterion = torch.nn.CrossEntropyLoss()
         self.exact_net = self.exact_optimizer = None
         if dtype != "float64":               # the exact-arithmetic trajectory, for comparison
             self.exact_net = copy.deepcopy(self.torch_net).double()
@@ -143,15 +155,6 @@ class Lockstep:
                                                    momentum=momentum)
         self.batches = batches(model, batch_size, seed, data)
         self.seconds = {"minitorch": 0.0, "torch": 0.0}
-
-    def torch_step(self, net, optimizer, images, labels):
-        optimizer.zero_grad()
-        loss = self.torch_criterion(net(torch.from_numpy(images).to(self.device)),
-                                    torch.from_numpy(labels).to(self.device))
-        loss.backward()
-        grads = torch_values(net, grads=True)
-        optimizer.step()
-        return loss.item(), grads
 
     def flips(self, images):
         """How many ReLU and max-pool decisions the two engines' current nets take
@@ -172,42 +175,39 @@ class Lockstep:
             record["flips"] = self.flips(images)
 
         start = time.perf_counter()
-        self.minitorch_optimizer.zero_grad()
-        loss = self.minitorch_criterion(self.minitorch_net(minitorch.from_numpy(images)),
-                                        minitorch.from_numpy(labels))
-        loss.backward()
-        grads = minitorch_values(self.minitorch_net, grads=True)
-        self.minitorch_optimizer.step()
+        loss, grads = train_step(minitorch, self.minitorch_net, self.minitorch_optimizer,
+                                 images, labels)
         self.seconds["minitorch"] += time.perf_counter() - start
         start = time.perf_counter()
-        torch_loss, torch_grads = self.torch_step(self.torch_net, self.torch_optimizer, images,
-                                                  labels)
+        torch_loss, torch_grads = train_step(torch, self.torch_net, self.torch_optimizer,
+                                             images, labels, self.device)
         self.seconds["torch"] += time.perf_counter() - start
 
-        params, torch_params = (minitorch_values(self.minitorch_net),
-                                torch_values(self.torch_net))
-        record.update(loss_minitorch=loss.item(), loss_torch=torch_loss,
-                      loss=relative_difference(loss.item(), torch_loss))
+        params, torch_params = values(self.minitorch_net), values(self.torch_net)
+        record.update(loss_minitorch=loss, loss_torch=torch_loss,
+                      loss=relative_difference(loss, torch_loss))
         record["grads"], record["grads_worst"] = worst_difference(grads, torch_grads)
         record["params"], record["params_worst"] = worst_difference(params, torch_params)
         if self.exact_net is not None:
-            self.torch_step(self.exact_net, self.exact_optimizer, images.astype(np.float64),
-                            labels)
-            exact = torch_values(self.exact_net)
+            train_step(torch, self.exact_net, self.exact_optimizer, images.astype(np.float64),
+                       labels, self.device)
+            exact = values(self.exact_net)
             record["minitorch_vs_float64"] = worst_difference(params, exact)[0]
             record["torch_vs_float64"] = worst_difference(torch_params, exact)[0]
         return record
 
 
 def run(model="fashion-mnist", steps=1000, dtype="float64", device="cpu", **options):
-    """Train `steps` steps in lockstep; the Lockstep object and the list of records."""
-    tf32 = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
-    try:   # on a GPU, float32 must mean float32 (not TensorFloat-32) for the comparison
+    """Train up to `steps` steps in lockstep (Ctrl-C stops early and keeps what ran); the
+    Lockstep object and the list of per-step records."""
+    records = []
+    with full_float32():
         lockstep = Lockstep(model, dtype, device, **options)
-        records = [dict(step=i + 1, **lockstep.step()) for i in range(steps)]
-    finally:
-        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = tf32
+        try:
+            for i in range(steps):
+                records.append(dict(step=i + 1, **lockstep.step()))
+        except KeyboardInterrupt:
+            print(f"interrupted after {len(records)} steps")
     return lockstep, records
 
 
@@ -275,68 +275,69 @@ def summary(records, title, tol, tol_steps):
 
 def plot(path, records, title, tol):
     """Both loss curves overlaid (left); the differences per step on a log scale (right)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     steps = [r["step"] for r in records]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    fig, (left, right) = training.pyplot().subplots(1, 2, figsize=(13, 4.8))
     left.plot(steps, [r["loss_minitorch"] for r in records], lw=1.5, label="minitorch")
     left.plot(steps, [r["loss_torch"] for r in records], lw=0.8, ls="--", label="torch")
     left.set(title="training loss per mini-batch", xlabel="step", ylabel="loss")
     left.legend()
-    def positive(values):   # exact agreement (a difference of 0) leaves a gap
-        return [v if v > 0 else float("nan") for v in values]
+
+    def gaps_for_zeros(differences):   # exact agreement (a difference of 0) leaves a gap
+        return [d if d > 0 else float("nan") for d in differences]
 
     keys = list(DIFFERENCES) + [k for k in ("minitorch_vs_float64", "torch_vs_float64")
                                 if k in records[0]]
     for key in keys:
-        right.plot(steps, positive(r[key] for r in records), lw=0.8, marker=".", ms=2,
+        right.plot(steps, gaps_for_zeros(r[key] for r in records), lw=0.8, marker=".", ms=2,
                    ls=":" if "float64" in key else "-", label=key.replace("_", " "))
     flipped = [r for r in records if r.get("flips")]
     if flipped:
-        right.plot([r["step"] for r in flipped], positive(r["grads"] for r in flipped),
+        right.plot([r["step"] for r in flipped], gaps_for_zeros(r["grads"] for r in flipped),
                    "x", ms=4, color="black", label="a ReLU/max-pool decision differs")
     right.axhline(tol, color="red", lw=0.8, label=f"tolerance {tol:g}")
     right.set(yscale="log", title="relative difference, minitorch vs torch", xlabel="step")
     right.legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    try:
-        with atomic_open(path) as f:
-            fig.savefig(f, format="png", dpi=100)
-    finally:
-        plt.close(fig)
+    training.save_png(fig, path)
 
 
-def positive(text):
-    """--steps' and --tol-steps' type: a whole number of steps, at least 1."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of steps, got {text!r}")
-    return int(text)
+def tolerance(text):
+    """--tol's type: a finite relative difference, 0 or more."""
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
 
 
 def parser():
     p = argparse.ArgumentParser(prog="python -m reference lockstep", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", choices=sorted(MODELS), default="fashion-mnist")
-    p.add_argument("--steps", type=positive, default=1000)
+    p.add_argument("--steps", type=training.int_at_least(1), default=1000)
     p.add_argument("--dtype", choices=sorted(TOLERANCE), default="float64")
     add_device_flag(p, "torch's device (minitorch computes on the CPU)")
-    p.add_argument("--batch-size", type=int, default=4)
+    p.add_argument("--batch-size", type=training.int_at_least(1), default=4)
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default="./data", help="dataset root (for fashion-mnist)")
-    p.add_argument("--tol", type=float, default=None,
+    p.add_argument("--tol", type=tolerance, default=None,
                    help="largest relative difference allowed (default: 1e-9 in float64, "
                         "1e-4 in float32)")
-    p.add_argument("--tol-steps", type=positive, default=None,
+    p.add_argument("--tol-steps", type=training.int_at_least(1), default=None,
                    help="hold the tolerance over the first N steps only (default: all)")
     p.add_argument("--out", default=None,
                    help="output path without extension (default: "
                         "runs/lockstep/<model>-<dtype>-<device>)")
     return p
+
+
+def json_safe(record):
+    """A record with inf and nan written as the strings "inf" and "nan" (JSON has no such
+    numbers; Python would write the non-standard Infinity and NaN)."""
+    return {k: str(v) if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in record.items()}
 
 
 def main(argv=None):
@@ -349,16 +350,19 @@ def main(argv=None):
     lockstep, records = run(args.model, args.steps, args.dtype, device,
                             batch_size=args.batch_size, lr=args.lr, momentum=args.momentum,
                             seed=args.seed, data=args.data)
+    if not records:
+        return 1
     title = (f"lockstep: {args.model} net, {args.dtype}, minitorch (cpu) vs torch ({device}), "
-             f"{args.steps} steps of {args.batch_size} {MODELS[args.model][3]}, "
+             f"{len(records)} steps of {args.batch_size} {MODELS[args.model][2]}, "
              f"SGD lr {args.lr:g} momentum {args.momentum:g}")
-    speeds = {k: 1e3 * v / args.steps for k, v in lockstep.seconds.items()}
+    speeds = {k: 1e3 * v / len(records) for k, v in lockstep.seconds.items()}
     os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    config = vars(args) | {"tol": tol, "tol_steps": tol_steps, "device": str(device),
+                           "torch": torch.__version__}
     with atomic_open(out + ".json") as f:
-        f.write(json.dumps({"config": vars(args) | {"tol": tol, "tol_steps": tol_steps,
-                                                    "device": str(device),
-                                                    "torch": torch.__version__},
-                            "ms_per_step": speeds, "steps": records}, indent=1).encode())
+        f.write(json.dumps({"config": config, "ms_per_step": speeds,
+                            "steps": [json_safe(r) for r in records]},
+                           indent=1, allow_nan=False).encode())
     plot(out + ".png", records, title, tol)
     print(summary(records, title, tol, tol_steps))
     print(f"ms per step: minitorch {speeds['minitorch']:.2f}, torch {speeds['torch']:.2f}; "

@@ -5,6 +5,8 @@ the torch side runs torch's own modules).
     LeNet            tutorial 3: 1x32x32 input, F.max_pool2d and torch.flatten
     CifarNet         tutorial 4: 3x32x32 CIFAR-10 images, one shared nn.MaxPool2d
     FashionMNISTNet  the TensorBoard section: 1x28x28 Fashion-MNIST images
+
+Each has the name of its minitorch twin, and `twin_of` finds one from the other.
 """
 import torch
 import torch.nn as nn
@@ -67,3 +69,8 @@ class FashionMNISTNet(nn.Module):
         x = F.relu(self.fc1(x))
         x = F.relu(self.fc2(x))
         return self.fc3(x)
+
+
+def twin_of(minitorch_net_cls):
+    """The torch net class written here for a minitorch net class (same name)."""
+    return globals()[minitorch_net_cls.__name__]

@@ -4,14 +4,13 @@ step, on CUDA when it is available.
 
 "The same" holds to the bit where it can: minitorch draws the initial weights and the
 batch order exactly as its own main job does with that --seed, the weights are copied into
-torch's net, and torch's DataLoader serves torchvision's images in that order. So the two
-runs see identical batches in identical order from identical weights, and differ only by
-how each engine rounds (see `python -m reference lockstep`). The output is the main job's:
-the running loss, the test accuracy overall and per class, the time per epoch, a
-checkpoint, a plot and TensorBoard logs (in runs/<dataset>-torch-<device> by default).
+torch's net, and torch's DataLoader serves torchvision's images in that order (torchvision
+reads the IDX files unpacked: the first run unpacks them into --data). So the two runs see
+identical batches in identical order from identical weights, and differ only by how each
+engine rounds (see `python -m reference lockstep`); on a GPU, float32 stays float32 (no
+TensorFloat-32). The output is the main job's: the running loss, the test accuracy overall
+and per class, the time per epoch, a checkpoint, a plot and TensorBoard logs.
 """
-import argparse
-
 import torch
 import torch.utils.tensorboard  # noqa: F401  (training.run reaches it as torch.utils.tensorboard)
 
@@ -19,44 +18,23 @@ import minitorch
 from minitorch import training
 
 from . import data, models
+from .devices import add_device_flag, full_float32
 from .transfer import copy_weights
-
-NETS = {"fashion-mnist": models.FashionMNISTNet, "mnist": models.FashionMNISTNet,
-        "cifar10": models.CifarNet}
-
-
-def device(name):
-    """--device's type: a torch device this machine has."""
-    try:
-        chosen = torch.device(name)
-    except RuntimeError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    if chosen.type == "cuda" and not torch.cuda.is_available():
-        raise argparse.ArgumentTypeError(f"{name}: torch sees no CUDA device here "
-                                         "(torch.cuda.is_available() is False); use cpu")
-    if chosen.type not in ("cuda", "cpu"):
-        raise argparse.ArgumentTypeError(f"{name}: the reference runs on cuda or cpu")
-    return chosen
-
-
-def add_device_flag(p, what="torch's device"):
-    default = "cuda" if torch.cuda.is_available() else "cpu"
-    p.add_argument("--device", type=device, default=default,
-                   help=f"{what}: cuda or cpu (default: cuda when available)")
 
 
 def parser():
-    p = training.parser(prog="python -m reference train", description=__doc__)
+    p = training.parser(prog="python -m reference train", description=__doc__,
+                        out="runs/<dataset>-torch-<device>")
     add_device_flag(p)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    device = args.device
-    args.out = args.out or f"runs/{args.dataset}-torch-{device.type}"
+    args.out = args.out or f"runs/{args.dataset}-torch-{args.device.type}"
     minitorch.manual_seed(args.seed)   # the weights and the batch order, as the main job's
     trainloader, testloader = data.loaders(args)
-    net = NETS[args.dataset]().to(device)
-    copy_weights(training.DATASETS[args.dataset][1](), net)
-    return training.run(args, torch, net, trainloader, testloader, device)
+    minitorch_net = getattr(minitorch.vision.models, training.DATASETS[args.dataset][1])()
+    net = copy_weights(minitorch_net, models.twin_of(type(minitorch_net))().to(args.device))
+    with full_float32():
+        return training.run(args, torch, net, trainloader, testloader, args.device)

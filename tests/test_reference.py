@@ -18,9 +18,8 @@ from minitorch.vision import models as minitorch_models
 from reference import data, lockstep, models, train
 from reference.transfer import copy_weights
 
-NETS = [(minitorch_models.FashionMNISTNet, models.FashionMNISTNet, (1, 28, 28)),
-        (minitorch_models.LeNet, models.LeNet, (1, 32, 32)),
-        (minitorch_models.CifarNet, models.CifarNet, (3, 32, 32))]
+NETS = [(minitorch_cls, models.twin_of(minitorch_cls), shape)
+        for minitorch_cls, shape, _ in lockstep.MODELS.values()]
 
 
 def bits(array):
@@ -89,24 +88,29 @@ def test_weight_transfer_checks_names_shapes_and_dtypes():
 def test_float64_lockstep_holds_for_200_steps(model):
     """CPU, float64, the seed's SGD: losses, gradients and parameters agree to 1e-9 at
     every step, and the torch side is torch's own objects doing the work."""
+    minitorch_cls, shape, _ = lockstep.MODELS[model]
+    minitorch.manual_seed(0)
+    initial = {k: v.double().numpy() for k, v in minitorch_cls().state_dict().items()}
     run, records = lockstep.run(model, steps=200, dtype="float64", device="cpu")
-    assert lockstep.first_breach(records, 1e-9, 200) is None, max(
+    assert len(records) == 200 and lockstep.first_breach(records, 1e-9, 200) is None, max(
         (r[w], w, r["step"]) for r in records for w in lockstep.DIFFERENCES)
-    assert records[-1]["loss_torch"] != records[0]["loss_torch"]  # it trained
 
     # the torch side ran torch: torch modules, parameters, gradients and optimizer
     net = run.torch_net
-    assert type(net) is lockstep.MODELS[model][1] and isinstance(net, torch.nn.Module)
+    assert type(net) is models.twin_of(minitorch_cls) and isinstance(net, torch.nn.Module)
     assert isinstance(run.torch_optimizer, torch.optim.SGD)
     for p in net.parameters():
         assert type(p) is torch.nn.Parameter and p.dtype == torch.float64
         assert type(p.grad) is torch.Tensor and p.grad.abs().sum() > 0
-    logits = net(torch.zeros((1,) + lockstep.MODELS[model][2], dtype=torch.float64))
+    logits = net(torch.zeros((1,) + shape, dtype=torch.float64))
     assert type(logits) is torch.Tensor and logits.grad_fn.name() == "AddmmBackward0"
-    # and the two sides are distinct objects holding the same values
+    # it trained: both sides moved far from the shared start (far beyond the tolerance),
+    # the same way
     ours = dict(run.minitorch_net.named_parameters())
     for name, p in net.named_parameters():
         assert not isinstance(p, minitorch.Tensor)
+        moved = lockstep.relative_difference(p.detach().numpy(), initial[name])
+        assert moved > 1e-4, (name, moved)
         np.testing.assert_allclose(ours[name].detach().numpy(), p.detach().numpy(),
                                    rtol=1e-9, atol=1e-15)
 
@@ -131,6 +135,26 @@ def test_lockstep_fails_on_a_breach(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert status == 1
     assert "tolerance 1e-09 over steps 1-60: BROKEN at step 50: params differ by 1.00e-07" in out
+
+
+def test_lockstep_exit_status_and_tol_steps(tmp_path):
+    """`python -m reference lockstep` exits with status 1 past --tol (here an impossible
+    1e-30: float64 rounding alone exceeds it), naming the step; differences after
+    --tol-steps are reported but do not count."""
+    done = subprocess.run([sys.executable, "-m", "reference", "lockstep", "--model", "lenet",
+                           "--steps", "2", "--tol", "1e-30", "--device", "cpu",
+                           "--out", str(tmp_path / "ls")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "tolerance 1e-30 over steps 1-2: BROKEN at step 1: " in done.stdout
+
+    records = [{"step": step, "loss_minitorch": 2.3, "loss_torch": 2.3, "loss": 0.0,
+                "grads": grads, "params": params}
+               for step, grads, params in [(1, 1e-12, 0.0), (2, 0.5, 1e-3)]]
+    assert lockstep.first_breach(records, 1e-9, tol_steps=1) is None
+    assert lockstep.first_breach(records, 1e-9, tol_steps=2) == (2, "grads", 0.5, None)
+    assert "over steps 1-1: held (worst 1.00e-12, grads at step 1)" in lockstep.summary(
+        records, "title", 1e-9, 1)
 
 
 def test_lockstep_command_line(tmp_path):
@@ -248,9 +272,27 @@ def test_device_flag_says_what_is_missing(monkeypatch, capsys):
                 "(torch.cuda.is_available() is False); use cpu") in capsys.readouterr().err
 
 
-def test_lockstep_flags_refuse_zero_steps(capsys):
-    for flags in (["--steps", "0"], ["--tol-steps", "-3"]):
-        with pytest.raises(SystemExit):
-            lockstep.parser().parse_args(flags)
-        assert f"error: argument {flags[0]}: expected a positive number of steps, got " \
-               f"'{flags[1]}'" in capsys.readouterr().err
+@pytest.mark.parametrize("flag, value, error", [
+    ("--steps", "0", "expected a whole number >= 1, got '0'"),
+    ("--tol-steps", "-3", "expected a whole number >= 1, got '-3'"),
+    ("--batch-size", "x", "expected a whole number >= 1, got 'x'"),
+    ("--tol", "nan", "expected a finite number >= 0, got 'nan'"),
+])
+def test_lockstep_flags_are_checked(flag, value, error, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        lockstep.parser().parse_args([flag, value])
+    assert stopped.value.code == 2
+    assert f"error: argument {flag}: {error}" in capsys.readouterr().err
+
+
+def test_reference_finds_the_files_minitorch_reads(tmp_path):
+    """Files minitorch reads gzipped from root/MNIST/raw are unpacked where torchvision
+    reads them, byte for byte."""
+    import gzip
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for i, (filename, _) in enumerate(minitorch.vision.datasets.MNIST.resources):
+        (raw / filename).write_bytes(gzip.compress(bytes([i]) * 100))
+    data.unpack_for_torchvision("mnist", str(tmp_path))
+    for i, (filename, _) in enumerate(minitorch.vision.datasets.MNIST.resources):
+        assert (raw / filename[:-3]).read_bytes() == bytes([i]) * 100

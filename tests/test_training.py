@@ -1,6 +1,7 @@
 """The main job, `python -m minitorch train`, end to end. (Its steps against torch's, step
 by step: tests/test_reference.py, the lockstep.)"""
 import numpy as np
+import pytest
 import torch
 
 from minitorch.vision import models
@@ -54,3 +55,16 @@ def test_the_main_job_on_cifar10(tmp_path, capsys, monkeypatch):
                                                  "frog", "horse", "ship", "truck")]
     state = torch.load(tmp_path / "out" / "cifar10_net.pth", weights_only=True)
     assert tuple(state["conv1.weight"].shape) == (6, 3, 5, 5)
+
+
+def test_the_main_jobs_counts_are_checked(capsys):
+    """Counts that make no sense stop at the command line, naming the flag."""
+    from minitorch.training import parser
+    for flag, value, minimum in [("--log-every", "0", 1), ("--limit", "-3", 1),
+                                 ("--epochs", "0", 1), ("--num-workers", "-1", 0),
+                                 ("--batch-size", "four", 1)]:
+        with pytest.raises(SystemExit) as stopped:
+            parser().parse_args([flag, value])
+        assert stopped.value.code == 2
+        assert (f"error: argument {flag}: expected a whole number >= {minimum}, "
+                f"got '{value}'") in capsys.readouterr().err
