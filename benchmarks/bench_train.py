@@ -25,9 +25,10 @@ def run(lib, vision, models_net, root, steps, num_workers):
     from minitorch import training
 
     lib.manual_seed(0)
-    trainloader, testloader = training.loaders(argparse.Namespace(
-        dataset="fashion-mnist", data=root, download=False, limit=None, batch_size=4,
-        num_workers=num_workers), lib, vision)   # the main job's pipeline, in either engine
+    # the main job's pipeline (its defaults: batch 4, shuffled), in either engine
+    trainloader, testloader = training.loaders(
+        training.parser().parse_args(["--data", root, "--num-workers", str(num_workers)]),
+        lib, vision)
     net = models_net()
     criterion = lib.nn.CrossEntropyLoss()
     optimizer = lib.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)

@@ -535,6 +535,23 @@ def storage_root(array):
     return array
 
 
+def zero_grads(tensors, set_to_none=True):
+    """What Module.zero_grad and Optimizer.zero_grad both do to each tensor's .grad: forget
+    it (set_to_none), or fill it with zeros in place, first cutting it out of any graph it
+    belongs to."""
+    for t in tensors:
+        if t.grad is None:
+            continue
+        if set_to_none:
+            t.grad = None
+            continue
+        if t.grad.grad_fn is not None:
+            t.grad.detach_()
+        else:
+            t.grad.requires_grad_(False)
+        t.grad.zero_()
+
+
 def check_fits(target, shape):
     """torch's errors when values of `shape` cannot be written into a tensor of `target` shape."""
     if shape == target:

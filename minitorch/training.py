@@ -20,7 +20,6 @@ import minitorch
 import minitorch.utils.tensorboard  # noqa: F401  (run() reaches it as lib.utils.tensorboard)
 import minitorch.vision.models  # noqa: F401  (datasets, transforms, nets: found by name)
 from ._files import atomic_open
-from . import manual_seed, no_grad
 
 # dataset name -> (dataset class name, network name, normalisation mean/std per channel,
 # classes). Names, because torchvision and the reference package use the same ones.
@@ -84,13 +83,9 @@ def loaders(args, lib=minitorch, vision=minitorch.vision, batch_sampler=None):
     if args.limit:
         trainset = data.Subset(trainset, range(min(args.limit, len(trainset))))
         testset = data.Subset(testset, range(min(args.limit, len(testset))))
-    if batch_sampler is None:
-        trainloader = data.DataLoader(trainset, batch_size=args.batch_size, shuffle=True,
-                                      num_workers=args.num_workers)
-    else:
-        trainloader = data.DataLoader(trainset, num_workers=args.num_workers,
-                                      batch_sampler=batch_sampler(len(trainset),
-                                                                  args.batch_size))
+    order = (dict(batch_size=args.batch_size, shuffle=True) if batch_sampler is None
+             else dict(batch_sampler=batch_sampler(len(trainset), args.batch_size)))
+    trainloader = data.DataLoader(trainset, num_workers=args.num_workers, **order)
     testloader = data.DataLoader(testset, batch_size=args.batch_size, shuffle=False,
                                  num_workers=args.num_workers)
     return trainloader, testloader
@@ -120,10 +115,10 @@ def train_epoch(net, loader, criterion, optimizer, epoch, log_every, writer, los
     bar.close()
 
 
-def evaluate(net, loader, no_grad=no_grad, device="cpu"):
+def evaluate(net, loader, lib=minitorch, device="cpu"):
     """Predicted and true labels of the whole test set (no gradients needed)."""
     predicted, truth = [], []
-    with no_grad():
+    with lib.no_grad():
         for images, labels in tqdm(loader, desc="test", unit="batch", leave=False):
             outputs = net(images.to(device))
             predicted.append(outputs.argmax(1).cpu().numpy())  # the class of highest energy
@@ -179,7 +174,7 @@ def plot(path, losses, classes, class_accuracy, title):
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    manual_seed(args.seed)
+    minitorch.manual_seed(args.seed)
     trainloader, testloader = loaders(args)
     net = getattr(minitorch.vision.models, DATASETS[args.dataset][1])()
     return run(args, minitorch, net, trainloader, testloader)
@@ -209,7 +204,7 @@ def run(args, lib, net, trainloader, testloader, device="cpu"):
         with atomic_open(checkpoint) as f:
             lib.save(net.state_dict(), f)
 
-        predicted, truth = evaluate(net, testloader, lib.no_grad, device)
+        predicted, truth = evaluate(net, testloader, lib, device)
         accuracy, class_accuracy = report(predicted, truth, classes)
         writer.add_scalar("test accuracy", accuracy, args.epochs)
 

@@ -37,7 +37,7 @@ def check_same_layout(source, target):
     problems = [f"missing in the source: {name}" for name in target if name not in source]
     problems += [f"not in the target: {name}" for name in source if name not in target]
     for name in source.keys() & target.keys():
-        (s, t) = (source[name], target[name])
+        s, t = source[name], target[name]
         if tuple(s.shape) != tuple(t.shape):
             problems.append(f"{name}: shape {tuple(s.shape)} in the source, "
                             f"{tuple(t.shape)} in the target")

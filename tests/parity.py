@@ -42,27 +42,27 @@ def assert_close(ours, theirs, rtol=None, what="value"):
 
 # ---- moving values between the engines ----------------------------------------------------
 
+def _map_tensors(value, kind, convert):
+    """value with each tensor of type `kind` in it (also inside dicts and lists) converted;
+    everything else as it is."""
+    if isinstance(value, kind):
+        return convert(value)
+    if isinstance(value, dict):
+        return {k: _map_tensors(v, kind, convert) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_tensors(v, kind, convert) for v in value]
+    return value
+
+
 def to_torch(value):
     """value (a tensor, or a state dict / list holding them) with minitorch's tensors as
     torch tensors (copies, detached); everything else as it is."""
-    if isinstance(value, minitorch.Tensor):
-        return transfer.to_torch(value)
-    if isinstance(value, dict):
-        return {k: to_torch(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_torch(v) for v in value]
-    return value
+    return _map_tensors(value, minitorch.Tensor, transfer.to_torch)
 
 
 def to_minitorch(value):
     """The other way: torch's tensors in value as minitorch tensors."""
-    if isinstance(value, torch.Tensor):
-        return transfer.to_minitorch(value)
-    if isinstance(value, dict):
-        return {k: to_minitorch(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_minitorch(v) for v in value]
-    return value
+    return _map_tensors(value, torch.Tensor, transfer.to_minitorch)
 
 
 # ---- errors and printed forms -----------------------------------------------------------

@@ -13,7 +13,7 @@ from itertools import chain
 
 from .. import dtypes
 from ..autograd import enable_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, zero_grads
 
 
 class _RequiredParameter:
@@ -91,18 +91,7 @@ class Optimizer:
     def zero_grad(self, set_to_none=True):
         """Forget the gradients: set .grad to None, or (set_to_none=False) fill it with zeros
         in place, first cutting it out of any graph it belongs to."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                    continue
-                if p.grad.grad_fn is not None:
-                    p.grad.detach_()
-                else:
-                    p.grad.requires_grad_(False)
-                p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def add_param_group(self, param_group):
         """Append a group: a dict with "params" (tensors, or (name, tensor) pairs) and any

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from ... import dtypes
 from ...autograd.grad_mode import no_grad
-from ...tensor import Tensor, _check_device
+from ...tensor import Tensor, _check_device, zero_grads
 from ..parameter import Buffer, Parameter
 
 
@@ -243,17 +243,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Forget the parameters' gradients (set_to_none) or zero them in place."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                if p.grad.grad_fn is not None:
-                    p.grad.detach_()
-                else:
-                    p.grad.requires_grad_(False)
-                p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn):
         for module in self.children():
