@@ -14,16 +14,15 @@ from .creation import (Generator, arange, default_generator, as_tensor, empty, e
                        tensor, zeros, zeros_like)
 from .dtypes import (bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, promote_types,
                      int32, int64, uint8)
-from .ops import methods as _methods  # noqa: F401  (attaches Tensor's methods)
-from .ops.elementwise import (abs, add, allclose, equal, isfinite, isinf, isnan, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, cos, div, eq, exp, ge, gt, le, log,
+from .facade.elementwise import (abs, add, allclose, equal, isfinite, isinf, isnan, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, cos, div, eq, exp, ge, gt, le, log,
                               logical_and, logical_not, logical_or, lt, maximum, minimum, mul,
                               ne, neg, pow, reciprocal, relu, rsqrt, rsub, sigmoid, sin, sqrt,
                               square, sub, tanh, where)
-from .ops.linalg import addmm, bmm, dot, matmul, mm, mv
-from .ops.softmax import log_softmax, softmax
-from .ops.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm,
+from .facade.linalg import addmm, bmm, dot, matmul, mm, mv
+from .facade.softmax import log_softmax, softmax
+from .facade.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm,
                          return_types, std, sum, var)
-from .ops.shape import (cat, chunk, clone, concat, concatenate, flatten, narrow,
+from .facade.shape import (cat, chunk, clone, concat, concatenate, flatten, narrow,
                         permute, reshape, split, squeeze, stack, swapaxes, t, transpose,
                         unbind, unflatten, unsqueeze)
 from .tensor import Size, Tensor, device

@@ -6,7 +6,8 @@ import functools
 import numpy as np
 
 from . import dtypes
-from .tensor import Tensor, _check_device, device as _device
+from .tensor import Tensor
+from .tensor_base import check_device, device as _device
 
 
 def manual_seed(seed):
@@ -25,7 +26,7 @@ def initial_seed():
 
 def _finish(data, requires_grad=False, device=None):
     if device is not None:
-        _check_device(device)
+        check_device(device)
     t = Tensor._make(data)
     if requires_grad:
         if data.dtype.kind != "f":
@@ -294,7 +295,7 @@ class Generator:
     _STATE_SIZE = builtins.sum(size for _, size in _STATE_FIELDS)
 
     def __init__(self, device="cpu"):
-        _check_device(device)
+        check_device(device)
         self.device = _device(device)
         self.manual_seed(self.default_seed)
 

@@ -352,7 +352,7 @@ def test_loading_a_state_dict_of_another_layout(how):
 def test_capturable_adam_cannot_step_on_the_cpu():
     def make(lib):
         (p,) = one_param(lib)
-        p.grad = lib.ones(2)
+        p.grad = lib.ones(2, dtype=p.dtype)
         lib.optim.Adam([p], capturable=True).step()
     same_error(make)
 

@@ -1,19 +1,22 @@
 """The backward engine: run each node's backward once, newest node first.
 
-Every node gets a sequence number when it is made (`Function._link`). A node is only
-ever an input of nodes made after it, so running the waiting nodes in decreasing
-sequence order (a heap) means every gradient a node will receive has arrived before it
-runs: no recursion and no pass to count edges first, so graphs of 100,000 nodes are
-fine. Gradients arriving along several edges are summed. Leaves (AccumulateGrad nodes)
-go last: their summed gradient is added into `.grad`.
+Every node gets a sequence number when it is made. A node is only ever an input of nodes
+made after it, so running the waiting nodes in decreasing sequence order (a heap) means
+every gradient a node will receive has arrived before it runs: no recursion and no pass
+to count edges first, so graphs of 100,000 nodes are fine. Gradients arriving along
+several edges are summed. Leaves (AccumulateGrad nodes) go last: their summed gradient
+is added into `.grad`.
+
+The loop is `run_backward`; everything else a torch user can ask for (hooks, retain_grad,
+anomaly detection, the saved-tensor checks) is a named step it calls.
 """
 import heapq
 
 import numpy as np
 
-from . import function
-from .function import AccumulateGrad, unbroadcast
+from .. import errors
 from .grad_mode import _State
+from .node import AccumulateGrad, unbroadcast
 
 
 def run_backward(roots, retain_graph=False, capture=None, retained=True):
@@ -23,78 +26,88 @@ def run_backward(roots, retain_graph=False, capture=None, retained=True):
     gradients reaching those nodes are stored in it and no leaf's `.grad` is touched.
     `retained`: whether retain_grad() tensors get their `.grad` (not in autograd.grad).
     """
-    grads = {}  # node -> the sum of the gradients that reached it so far
+    grads = {}    # node -> the sum of the gradients that reached it so far
     waiting = []  # heap of (-sequence number, node): the newest node pops first
-    for node, g in roots:
-        _deliver(node, g, grads, waiting)
+    for node, grad in roots:
+        deliver(node, grad, grads, waiting)
     while waiting:
         _, node = heapq.heappop(waiting)
-        g = grads.pop(node)
-        if capture is not None and node in capture:
-            capture[node] = g
-        if node.hooks:
-            g = _run_hooks(node.hooks, g)
-        if retained and node.retained is not None:
-            _accumulate(node.retained, g)
-        if node.saved is None:
-            node._check_saved()
-        for vc, version, _, _ in node._watch:
-            if vc[0] != version:
-                node._check_saved()
-        in_grads = node.backward(node, g)
-        if type(in_grads) is not tuple:
-            in_grads = (in_grads,)
+        grad = before_backward(node, grads.pop(node), capture, retained)
+        input_grads = node.backward(node, grad)
+        if type(input_grads) is not tuple:
+            input_grads = (input_grads,)
         if _State.anomaly:
-            _check_nan(node, in_grads)
+            check_nan(node, input_grads)
         if not retain_graph and node.saved:
-            node.saved = None
-        for (nxt, shape, dtype), gi in zip(node.inputs, in_grads):
-            if nxt is not None and gi is not None:
-                if gi.shape != shape:
-                    gi = unbroadcast(gi, shape)
-                if gi.dtype is not dtype and gi.dtype != dtype:
-                    gi = gi.astype(dtype)
-                _deliver(nxt, gi, grads, waiting)
-    for leaf, g in grads.items():  # only AccumulateGrad nodes are left
+            node.saved = None  # free what forward kept: a second backward is an error
+        for (input_node, shape, dtype), input_grad in zip(node.inputs, input_grads):
+            if input_node is not None and input_grad is not None:
+                deliver(input_node, fit(input_grad, shape, dtype), grads, waiting)
+    for leaf, grad in grads.items():  # only AccumulateGrad nodes are left
         if capture is not None:
             if leaf in capture:
-                capture[leaf] = g
-            continue
-        if leaf.hooks:
-            g = _run_hooks(leaf.hooks, g)
-        _accumulate(leaf.variable, g)
+                capture[leaf] = grad
+        else:
+            accumulate(leaf.variable, run_hooks(leaf.hooks, grad))
 
 
-def _deliver(node, g, grads, waiting):
-    """Add g to what node has received; a node's first gradient puts it in the queue."""
+def deliver(node, grad, grads, waiting):
+    """Add grad to what node has received; a node's first gradient puts it in the queue."""
     if node in grads:
-        grads[node] = grads[node] + g
+        grads[node] = grads[node] + grad
     else:
-        grads[node] = g
+        grads[node] = grad
         if type(node) is not AccumulateGrad:
-            heapq.heappush(waiting, (-node._seq, node))
+            heapq.heappush(waiting, (-node.sequence_nr, node))
 
 
-def _run_hooks(hooks, g):
-    """Each hook sees the gradient; one that returns a tensor replaces it."""
+def before_backward(node, grad, capture, retained):
+    """What happens to a node's summed gradient before its backward runs: captured for
+    autograd.grad, passed through register_hook's hooks, kept as a retain_grad() tensor's
+    .grad; and the node's saved arrays checked (freed graph, in-place changes)."""
+    if capture is not None and node in capture:
+        capture[node] = grad
+    if node.hooks:
+        grad = run_hooks(node.hooks, grad)
+    if retained and node.retained is not None:
+        accumulate(node.retained, grad)
+    if node.saved is None or node.saved_versions:
+        node.check_saved()
+    return grad
+
+
+def fit(grad, shape, dtype):
+    """A gradient for an input of `shape` and `dtype`: broadcast dims summed, dtype cast."""
+    if grad.shape != shape:
+        grad = unbroadcast(grad, shape)
+    if grad.dtype is not dtype and grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
+
+def run_hooks(hooks, grad):
+    """Each hook sees the gradient; one that returns an array replaces it (Tensor's
+    register_hook turns a user's tensor hook into such a function)."""
     for hook in hooks:
-        out = hook(function.Tensor._make(g))
+        out = hook(grad)
         if out is not None:
-            g = out._data
-    return g
+            grad = out
+    return grad
 
 
-def _check_nan(node, grads):
-    for i, g in enumerate(grads):
-        if g is not None and np.isnan(g).any():
-            raise RuntimeError(f"Function '{node.node_name}' returned nan values in its {i}th output.")
+def check_nan(node, grads):
+    """Anomaly mode: a node that returns nan gradients is named at once."""
+    for i, grad in enumerate(grads):
+        if grad is not None and np.isnan(grad).any():
+            raise errors.nan_in_gradient(node.node_name, i)
 
 
-def _accumulate(t, g):
-    """Add g into t.grad (a fresh array the first time: g may be shared with other edges)."""
-    if t._grad is None:  # a fresh array laid out like the leaf (as torch's grads are)
-        grad = np.empty_like(t._data)
-        grad[...] = g
-        t._grad = function.Tensor._make(grad)
+def accumulate(t, grad):
+    """Add grad into t.grad (a fresh array the first time: grad may be shared with other
+    edges, and torch lays a leaf's gradient out like the leaf)."""
+    if t._grad is None:
+        array = np.empty_like(t._data)
+        array[...] = grad
+        t._grad = t._wrap(array)
     else:
-        t._grad._data += g
+        t._grad._data += grad

@@ -9,14 +9,15 @@ import warnings
 from .. import dtypes
 from ..autograd.grad_mode import is_grad_enabled
 from ..creation import _gen
-from ..ops import elementwise as E
-from ..ops import shape as S
+from ..autograd.views import apply_inplace
+from ..facade import elementwise as E
+from ..facade import shape as S
+from ..facade.linalg import addmm, matmul
+from ..facade.softmax import log_softmax, softmax  # noqa: F401  (torch has them here too)
 from ..ops.conv import Conv2d
 from ..ops.dropout import Dropout
-from ..ops.linalg import addmm, matmul
 from ..ops.loss import MseLoss, NllLoss
 from ..ops.pooling import AvgPool2d, MaxPool2d, pooled_size
-from ..ops.softmax import log_softmax, softmax  # noqa: F401  (torch has them here too)
 
 flatten = S.flatten
 
@@ -48,7 +49,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise RuntimeError("result type Float can't be cast to the desired output type "
                            f"{dtypes.scalar_name(input.dtype.np)}")
     if inplace:
-        return input._inplace(Dropout.apply, None, p=p, rng=_gen(None))
+        return apply_inplace(input, Dropout.apply, None, p=p, rng=_gen(None))
     return Dropout.apply(input, None, p=p, rng=_gen(None))
 
 

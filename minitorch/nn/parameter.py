@@ -8,6 +8,7 @@ from ..tensor import Tensor
 class Parameter(Tensor):
     """A leaf tensor that requires grad and shares the memory of the data it wraps."""
     __slots__ = ()
+    _result_class = Tensor  # `w * 2` is a plain Tensor, not a Parameter (torch's rule)
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
@@ -41,6 +42,7 @@ class Buffer(Tensor):
     """A tensor a Module registers as a buffer when assigned to it, as register_buffer does;
     `persistent` says whether state_dict() saves it. Shares the memory of the data."""
     __slots__ = ("persistent",)
+    _result_class = Tensor
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:

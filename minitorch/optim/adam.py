@@ -18,6 +18,7 @@ factors correct that bias.
 import numpy as np
 
 from ..creation import tensor, zeros_like
+from ..autograd.views import write
 from ..dtypes import widen
 from .optimizer import Optimizer, stored
 
@@ -99,18 +100,18 @@ class Adam(Optimizer):
         if maximize:
             grad = -grad
         step_t, exp_avg, exp_avg_sq = state["step"], state["exp_avg"], state["exp_avg_sq"]
-        step_t._write(step_t._data + 1)
+        write(step_t, step_t._data + 1)
         if weight_decay != 0:
             if decoupled_weight_decay:
-                param._write(widen(param._data) * (1 - lr * weight_decay))
+                write(param, widen(param._data) * (1 - lr * weight_decay))
             else:
                 # torch's grad.add(param, alpha=weight_decay): alpha in the param's dtype
                 alpha = widen(stored(np.asarray(weight_decay), dtype))
                 grad = stored(widen(grad) + alpha * widen(param._data), dtype)
         grad = widen(grad)
-        exp_avg._write(_lerp(widen(exp_avg._data), grad, 1 - beta1))
-        exp_avg_sq._write(widen(exp_avg_sq._data) * beta2)
-        exp_avg_sq._write(widen(exp_avg_sq._data) + (1 - beta2) * grad * grad)
+        write(exp_avg, _lerp(widen(exp_avg._data), grad, 1 - beta1))
+        write(exp_avg_sq, widen(exp_avg_sq._data) * beta2)
+        write(exp_avg_sq, widen(exp_avg_sq._data) + (1 - beta2) * grad * grad)
 
         step = step_t.item()
         bias_correction1 = 1 - beta1 ** step
@@ -119,14 +120,14 @@ class Adam(Optimizer):
         bias_correction2_sqrt = bias_correction2 ** 0.5
         if amsgrad:
             max_exp_avg_sq = state["max_exp_avg_sq"]
-            max_exp_avg_sq._write(np.maximum(max_exp_avg_sq._data, exp_avg_sq._data))
+            write(max_exp_avg_sq, np.maximum(max_exp_avg_sq._data, exp_avg_sq._data))
             second_moment = max_exp_avg_sq._data
         else:
             second_moment = exp_avg_sq._data
         denom = stored(np.sqrt(widen(second_moment)), dtype)
         denom = stored(widen(denom) / bias_correction2_sqrt, dtype)
         denom = widen(stored(widen(denom) + eps, dtype))
-        param._write(widen(param._data) + (-step_size) * widen(exp_avg._data) / denom)
+        write(param, widen(param._data) + (-step_size) * widen(exp_avg._data) / denom)
 
 
 def _lerp(start, end, weight):

@@ -73,7 +73,7 @@ class SGD(Optimizer):
                 b = buf._data
                 np.multiply(b, momentum, out=b)
                 b += grad if dampening == 0 else (1 - dampening) * grad
-                buf._vc[0] += 1
+                buf._version_counter[0] += 1
             grad = grad + momentum * buf._data if nesterov else buf._data
         np.subtract(param._data, lr * grad, out=param._data)
-        param._vc[0] += 1
+        param._version_counter[0] += 1

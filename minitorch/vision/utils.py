@@ -8,7 +8,7 @@ from PIL import Image
 from ..autograd import no_grad
 from ..creation import full
 from ..dtypes import uint8
-from ..ops.shape import cat, stack
+from ..facade.shape import cat, stack
 from ..tensor import Tensor
 from .._files import atomic_open
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 from ... import dtypes
 from ...autograd.grad_mode import no_grad
-from ...tensor import Tensor, _check_device, zero_grads
+from ...tensor import Tensor, zero_grads
+from ...tensor_base import check_device
 from ..parameter import Buffer, Parameter
 
 
@@ -264,7 +265,7 @@ class Module:
             elif a is not None:
                 device = a
         if device is not None:
-            _check_device(device)
+            check_device(device)
         if dtype is not None:
             if not dtypes.to_np(dtype).kind == "f":
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "

@@ -15,7 +15,7 @@ import numpy as np
 from ...autograd import is_grad_enabled
 from ...creation import as_tensor, tensor
 from ...dtypes import category, float64, scalar_name
-from ...ops.shape import stack
+from ...facade.shape import stack
 from ...tensor import Tensor
 from .worker import get_worker_info
 
