@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Debian's Fashion-MNIST package, when it is missing and apt is usable.
+# Debian's packages the project uses, each when it is missing and apt is usable:
+# Fashion-MNIST (the training job's data) and graphviz (`dot`, for minitorch.viz.make_dot).
 data:
 	@if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		(apt-get install -y -q dataset-fashion-mnist || (apt-get update -q && apt-get install -y -q dataset-fashion-mnist)); \
+	fi
+	@if ! command -v dot >/dev/null && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -q graphviz || (apt-get update -q && apt-get install -y -q graphviz)); \
 	fi
 
 # Extra flags for the job: make train ARGS="--epochs 1 --num-workers 0"
