@@ -196,3 +196,15 @@ def write_to_overlapping_memory():
     return RuntimeError("unsupported operation: more than one element of the written-to "
                         "tensor refers to a single memory location. Please clone() the "
                         "tensor before performing the operation.")
+
+
+# ---- elementwise ops (facade/elementwise.py) --------------------------------------------------
+
+
+# ---- reductions, softmax, matrix products (facade/reduce.py, softmax.py, linalg.py) ------------
+
+
+# ---- shapes and indexing (facade/shape.py) ------------------------------------------------------
+
+
+# ---- nn.functional: convolution, pooling, losses, dropout, interpolation ------------------------
