@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, errors
 from .tensor import Tensor
 from .tensor_base import check_device, device as _device
 
@@ -30,7 +30,7 @@ def _finish(data, requires_grad=False, device=None):
     t = Tensor._make(data)
     if requires_grad:
         if data.dtype.kind != "f":
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            raise errors.requires_grad_of_non_float(setter=True)
         t._requires_grad = True
     return t
 
@@ -43,10 +43,9 @@ def _size(size, keyword=None):
         size = size[0]
     for s in size:
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"expected a sequence of integers as the size, but got "
-                            f"{type(s).__name__}")
+            raise errors.size_not_integers(s)
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+            raise errors.negative_dimension(s, size)
     return tuple(int(s) for s in size)
 
 
@@ -71,11 +70,11 @@ def _nested_shape(data, dim=0):
         other = _nested_shape(item, dim + 1)
         if other != inner:
             if len(other) == 0 or len(inner) == 0:
-                raise TypeError("not a sequence" if len(other) == 0 else
-                                f"expected sequence of length {inner[0] if inner else 0} at dim "
-                                f"{dim + 1} (got {other[0] if other else 0})")
-            raise ValueError(f"expected sequence of length {inner[0]} at dim {dim + 1} "
-                             f"(got {other[0]})")
+                if len(other) == 0:
+                    raise errors.not_a_sequence()
+                raise errors.ragged_sequence_of_scalar(dim + 1, inner[0] if inner else 0,
+                                                       other[0] if other else 0)
+            raise errors.ragged_sequence(dim + 1, inner[0], other[0])
     return (len(data),) + tuple(inner)
 
 
@@ -97,7 +96,7 @@ def _infer_np_dtype(data):
         elif isinstance(x, (builtins.bool, builtins.int, builtins.float)):
             found.append(dtypes.number_dtype(x))
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            raise errors.cannot_infer_dtype(x)
     walk(data)
     return functools.reduce(dtypes.promote_np, found) if found else dtypes.float32.np
 
@@ -132,11 +131,9 @@ def as_tensor(data, dtype=None, device=None):
 def from_numpy(ndarray):
     """A tensor sharing ndarray's memory: changes to one show in the other."""
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+        raise errors.not_a_numpy_array(ndarray)
     if any(s < 0 for s in ndarray.strides):
-        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
-                         "with negative strides are not currently supported. (You can probably "
-                         "work around this by making a copy of your array  with array.copy().) ")
+        raise errors.negative_numpy_strides()
     dtypes.from_np(ndarray.dtype)
     return Tensor._make(ndarray)
 
@@ -173,7 +170,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
         numbers = [x.item() if isinstance(x, Tensor) else x for x in (start, end, step)]
         dtype = dtypes.float32.np if any(isinstance(x, float) for x in numbers) else dtypes.int64.np
     if step == 0:
-        raise RuntimeError("step must be nonzero")
+        raise errors.zero_step()
     # compute in float64 as torch does, then cast
     n = builtins.max(int(np.ceil((end - start) / step)), 0)
     data = (start + step * np.arange(n, dtype=np.float64)).astype(dtypes.to_np(dtype))
@@ -227,7 +224,7 @@ def _random_float(dtype, kernel):
     """rand/randn make floats only: torch's error (naming its kernel) for other dtypes."""
     d = _float(dtype)
     if d.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(d)}\'')
+        raise errors.not_implemented_for(kernel, d)
     return d
 
 
@@ -238,7 +235,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     elif high is None:  # randint(high, size=...)
         low, high = 0, low
     if high <= low:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise errors.random_range_empty(low, high)
     d = dtypes.int64.np if dtype is None else dtypes.to_np(dtype)
     data = _gen(generator).integers(low, high, _size((size,))).astype(d)
     return _finish(data, requires_grad, device)
@@ -303,10 +300,10 @@ class Generator:
         """Restart the stream from `seed` (any int in [-2**63, 2**64), negatives wrap as in
         torch); returns self so `Generator().manual_seed(0)` reads as one expression."""
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, builtins.bool):
-            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+            raise errors.seed_not_an_integer(seed)
         seed = int(seed)
         if not -2**63 <= seed < 2**64:
-            raise ValueError("Overflow when unpacking long long")
+            raise errors.seed_out_of_range()
         self._seed = seed % 2**64
         self._numpy = np.random.Generator(np.random.PCG64(self._seed))
         return self
@@ -332,12 +329,11 @@ class Generator:
     def set_state(self, new_state):
         """Restore a state from get_state; returns self."""
         if not isinstance(new_state, Tensor):
-            raise TypeError(f"expected a minitorch.ByteTensor, but got {type(new_state).__name__}")
+            raise errors.rng_state_not_a_tensor(new_state)
         if new_state._data.dtype != np.uint8:
-            raise TypeError("RNG state must be a minitorch.ByteTensor")
+            raise errors.rng_state_not_bytes()
         if new_state._data.size != self._STATE_SIZE:
-            raise RuntimeError(f"Expected a Generator state of size {self._STATE_SIZE} but found "
-                               f"the input RNG state size to be {new_state._data.size}")
+            raise errors.rng_state_wrong_size(self._STATE_SIZE, new_state._data.size)
         raw, values = new_state._data.tobytes(), {}
         offset = 0
         for name, size in self._STATE_FIELDS:
