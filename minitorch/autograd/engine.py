@@ -11,6 +11,7 @@ The loop is `run_backward`; everything else a torch user can ask for (hooks, ret
 anomaly detection, the saved-tensor checks) is a named step it calls.
 """
 import heapq
+import threading
 
 import numpy as np
 
@@ -102,12 +103,19 @@ def check_nan(node, grads):
             raise errors.nan_in_gradient(node.node_name, i)
 
 
+_accumulating = threading.Lock()
+
+
 def accumulate(t, grad):
     """Add grad into t.grad (a fresh array the first time: grad may be shared with other
-    edges, and torch lays a leaf's gradient out like the leaf)."""
-    if t._grad is None:
-        array = np.empty_like(t._data)
-        array[...] = grad
-        t._grad = t._wrap(array)
-    else:
-        t._grad._data += grad
+    edges, and torch lays a leaf's gradient out like the leaf).
+
+    Backward passes may run in several threads into one shared leaf (as torch allows):
+    the read-add-write of .grad holds a lock, or two threads' gradients could become one."""
+    with _accumulating:
+        if t._grad is None:
+            array = np.empty_like(t._data)
+            array[...] = grad
+            t._grad = t._wrap(array)
+        else:
+            t._grad._data += grad
