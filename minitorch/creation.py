@@ -35,6 +35,20 @@ def _finish(data, requires_grad=False, device=None):
     return t
 
 
+def _allocating(make):
+    """A creation function whose array cannot be allocated raises torch's RuntimeError
+    (naming the bytes asked for), not numpy's MemoryError."""
+    @functools.wraps(make)
+    def checked(*args, **kwargs):
+        try:
+            return make(*args, **kwargs)
+        except MemoryError as e:
+            shape, dtype = getattr(e, "shape", None), getattr(e, "dtype", None)
+            nbytes = None if shape is None else int(np.prod(shape, dtype=object)) * dtype.itemsize
+            raise errors.cannot_allocate(nbytes) from None
+    return checked
+
+
 def _size(size, keyword=None):
     """The shape from varargs `zeros(2, 3)`, a tuple `zeros((2, 3))` or `zeros(size=(2, 3))`."""
     if keyword is not None:
@@ -113,7 +127,10 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         if isinstance(data, range):
             data = list(data)
         _nested_shape(data)
-        arr = np.array(data, dtype=_infer_np_dtype(data) if dtype is None else dtypes.to_np(dtype))
+        try:
+            arr = np.array(data, dtype=_infer_np_dtype(data) if dtype is None else dtypes.to_np(dtype))
+        except OverflowError:  # a Python int past int64: torch's words
+            raise errors.integer_overflow() from None
     if dtype is not None:
         arr = arr.astype(dtypes.to_np(dtype), copy=False)
     return _finish(arr, requires_grad, device)
@@ -140,29 +157,35 @@ def from_numpy(ndarray):
 
 # ---- filled -----------------------------------------------------------------------------
 
+@_allocating
 def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None):
     return _finish(np.zeros(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
+@_allocating
 def ones(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None):
     return _finish(np.ones(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
+@_allocating
 def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None,
           memory_format=None):
     return _finish(np.empty(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
+@_allocating
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = _infer_np_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value._data.dtype
     return _finish(np.full(_size((size,)), fill_value, dtype=dtypes.to_np(dtype)), requires_grad, device)
 
 
+@_allocating
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m, dtype=_float(dtype)), requires_grad, device)
 
 
+@_allocating
 def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
@@ -179,7 +202,10 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return _finish(data, requires_grad, device)
 
 
+@_allocating
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    if steps < 0:
+        raise errors.negative_steps()
     data = _linspace(start, end, steps).astype(_float(dtype))
     return _finish(data, requires_grad, device)
 
@@ -206,6 +232,7 @@ def _gen(generator):
     return generator
 
 
+@_allocating
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     d = _random_float(dtype, "check_uniform_bounds")
     data = _gen(generator).random(_size(shape, size),
@@ -213,6 +240,7 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
 
+@_allocating
 def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     d = _random_float(dtype, "normal_kernel_cpu")
     data = _gen(generator).standard_normal(_size(shape, size),
@@ -228,6 +256,7 @@ def _random_float(dtype, kernel):
     return d
 
 
+@_allocating
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
@@ -241,11 +270,13 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return _finish(data, requires_grad, device)
 
 
+@_allocating
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     d = dtypes.int64.np if dtype is None else dtypes.to_np(dtype)
     return _finish(_gen(generator).permutation(n).astype(d), requires_grad, device)
 
 
+@_allocating
 def normal(mean, std, size, *, generator=None, dtype=None):
     return _finish(_gen(generator).normal(mean, std, _size((size,))).astype(_float(dtype)))
 
@@ -303,7 +334,7 @@ class Generator:
             raise errors.seed_not_an_integer(seed)
         seed = int(seed)
         if not -2**63 <= seed < 2**64:
-            raise errors.seed_out_of_range()
+            raise errors.integer_overflow()
         self._seed = seed % 2**64
         self._numpy = np.random.Generator(np.random.PCG64(self._seed))
         return self

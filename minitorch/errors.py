@@ -107,6 +107,90 @@ def device_not_available(device):
                         "(minitorch.cuda.is_available() is False)")
 
 
+# ---- creating tensors (creation.py) -------------------------------------------------------
+
+def size_not_integers(item):
+    return TypeError(f"expected a sequence of integers as the size, but got {type(item).__name__}")
+
+
+def negative_dimension(dim, size):
+    return RuntimeError(f"Trying to create tensor with negative dimension {dim}: {list(size)}")
+
+
+def ragged_sequence(dim, expected, got):
+    """Nested lists of unequal lengths."""
+    return ValueError(f"expected sequence of length {expected} at dim {dim} (got {got})")
+
+
+def not_a_sequence():
+    """A number where nested lists have sequences."""
+    return TypeError("not a sequence")
+
+
+def ragged_sequence_of_scalar(dim, expected, got):
+    """A scalar where a sequence was expected (or the other way round), nested below."""
+    return TypeError(f"expected sequence of length {expected} at dim {dim} (got {got})")
+
+
+def cannot_infer_dtype(value):
+    return TypeError(f"Could not infer dtype of {type(value).__name__}")
+
+
+def not_a_numpy_array(value):
+    return TypeError(f"expected np.ndarray (got {type(value).__name__})")
+
+
+def negative_numpy_strides():
+    return ValueError("At least one stride in the given numpy array is negative, and tensors "
+                      "with negative strides are not currently supported. (You can probably "
+                      "work around this by making a copy of your array  with array.copy().) ")
+
+
+def zero_step():
+    return RuntimeError("step must be nonzero")
+
+
+def not_implemented_for(kernel, np_dtype):
+    """torch's error naming its kernel, for a dtype the kernel has no version for."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.scalar_name(np_dtype)}\'')
+
+
+def random_range_empty(low, high):
+    return RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                        f"to={high}")
+
+
+def seed_not_an_integer(seed):
+    return RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+
+
+def integer_overflow():
+    """A Python int too large for int64 (a seed, a tensor's value)."""
+    return ValueError("Overflow when unpacking long long")
+
+
+def negative_steps():
+    return RuntimeError("number of steps must be non-negative")
+
+
+def cannot_allocate(nbytes):
+    return RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
+                        f"{nbytes} bytes.")
+
+
+def rng_state_not_a_tensor(value):
+    return TypeError(f"expected a minitorch.ByteTensor, but got {type(value).__name__}")
+
+
+def rng_state_not_bytes():
+    return TypeError("RNG state must be a minitorch.ByteTensor")
+
+
+def rng_state_wrong_size(expected, got):
+    return RuntimeError(f"Expected a Generator state of size {expected} but found "
+                        f"the input RNG state size to be {got}")
+
+
 # ---- autograd ------------------------------------------------------------------------------
 
 def backward_through_freed_graph():
@@ -172,6 +256,15 @@ def retain_grad_without_grad():
 
 def hook_without_grad():
     return RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+
+
+def hook_changed_size(hook):
+    return RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has changed the size of value")
+
+
+def hook_changed_type(hook, was, got):
+    return RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has changed the type of value "
+                        f"(was {dtypes.tensor_type_name(was)} got {dtypes.tensor_type_name(got)})")
 
 
 # ---- in-place writes and views -------------------------------------------------------------

@@ -269,7 +269,13 @@ class Tensor(TensorBase):
 
         def on_array(grad):  # the engine works on arrays; the user's hook on tensors
             out = hook(self._wrap(grad))
-            return None if out is None else out._data
+            if out is None:
+                return None
+            if out._data.shape != grad.shape:
+                raise errors.hook_changed_size(hook)
+            if out._data.dtype != grad.dtype:
+                raise errors.hook_changed_type(hook, grad.dtype, out._data.dtype)
+            return out._data
         if not node.hooks:
             node.hooks = []
         node.hooks.append(on_array)
