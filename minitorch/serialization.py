@@ -40,6 +40,8 @@ from .tensor import Size, Tensor, device, storage_root
 
 _ALIGNMENT = 64          # every record's bytes start at a multiple of this
 _FILE_FORMAT_VERSION = b"3\n"
+# the most dimensions a numpy array has (torch's tensors may have more)
+_NUMPY_MAX_DIMS = 64 if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else 32
 _LEGACY_MAGIC = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"  # pickle of torch's old magic number
 
 
@@ -363,15 +365,20 @@ class _ZipWriter:
                                min(count, 0xFFFF), directory_size, directory_start, 0))
 
 
-def _write_archive(obj, file, archive_name, pickle_protocol, byteorder_first):
-    """Pickle obj (before touching the file, so an unpicklable object writes nothing),
-    then write the records in torch's order. (torch's _disable_byteorder_record only moves
-    the byteorder record: its C++ writer adds one at the end when Python left it out.)"""
+def _pickle(obj, pickle_protocol):
+    """data.pkl and the storages it points to. save pickles before it opens the file, so an
+    unpicklable object writes nothing (not even where the file is written in place)."""
     if pickle_protocol != 2:
         raise ValueError(f"save: minitorch writes pickle protocol 2 (torch's default), got "
                          f"pickle_protocol={pickle_protocol}")
     storages = _StorageTable()
-    data_pkl = _PickleWriter(storages).dump(obj)
+    return _PickleWriter(storages).dump(obj), storages
+
+
+def _write_archive(pickled, file, archive_name, byteorder_first):
+    """Write the records in torch's order. (torch's _disable_byteorder_record only moves
+    the byteorder record: its C++ writer adds one at the end when Python left it out.)"""
+    data_pkl, storages = pickled
     zip_file = _ZipWriter(file, archive_name)
     zip_file.write_record("data.pkl", data_pkl)
     zip_file.write_record(".format_version", b"1")
@@ -404,10 +411,12 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
     format: `torch.load` reads it, and `minitorch.load` reads torch's files.
 
     `f` is a path or a binary file object. A path is written atomically: the bytes go to
-    `<f>.tmp-<random>` in the same folder, are flushed to disk, and the temporary is then
-    renamed over `f`. If anything fails, the temporary is removed and an existing `f` is
+    `<f>.partial` in the same folder, are flushed to disk, and the temporary is then
+    renamed over `f` (over the file it points to, if `f` is a symlink; with `f`'s old
+    permission bits). If anything fails, the temporary is removed and an existing `f` is
     left untouched. (So a file object already open on `f` keeps reading the old bytes,
-    where torch, writing `f` in place, would have changed them under it.)
+    where torch, writing `f` in place, would have changed them under it.) In a folder
+    that takes no new files, `f` is written in place, as torch does.
 
     The arguments are torch's. minitorch writes the pickle itself, so `pickle_module` must
     be Python's pickle, and it writes only the zip format (torch's default)."""
@@ -422,7 +431,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
         if not hasattr(f, "write"):
             raise AttributeError("expected 'f' to be string, path, or a file-like object with "
                                  "a 'write' attribute")
-        return _write_archive(obj, f, "archive", pickle_protocol, byteorder_first)
+        return _write_archive(_pickle(obj, pickle_protocol), f, "archive", byteorder_first)
     path = os.fspath(f)
     folder = os.path.dirname(path)
     if folder and not os.path.isdir(folder):
@@ -430,8 +439,9 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
     if os.path.isdir(path):
         raise RuntimeError(f"save: cannot write {path}: open file failed with strerror: "
                            "Is a directory")
+    pickled = _pickle(obj, pickle_protocol)
     with atomic_open(path) as file:
-        _write_archive(obj, file, _archive_name(path), pickle_protocol, byteorder_first)
+        _write_archive(pickled, file, _archive_name(path), byteorder_first)
 
 
 # ---- load ------------------------------------------------------------------------------------
@@ -456,6 +466,10 @@ class _Storage:
         are checked first, so a hostile file cannot make numpy read outside the record."""
         size, stride = tuple(size), tuple(stride)
         numel, itemsize = self.array.size, self.array.itemsize
+        if len(size) > _NUMPY_MAX_DIMS:   # torch loads it; a numpy array cannot hold it
+            raise RuntimeError(f"load: a tensor of {len(size)} dimensions cannot be loaded: "
+                               f"minitorch keeps tensors in numpy arrays, which have at most "
+                               f"{_NUMPY_MAX_DIMS} dimensions (numpy {np.__version__})")
         if (len(size) != len(stride) or offset < 0 or any(n < 0 for n in size)
                 or any(s < 0 for s in stride)):
             raise RuntimeError(f"load: invalid tensor layout: sizes {list(size)}, strides "
@@ -496,6 +510,16 @@ def _encode(text, encoding):
     return text.encode("latin1")
 
 
+def _bytearray(*args):
+    """builtins.bytearray as pickles use it: from bytes (protocol 2 writes `bytearray()` or
+    `bytearray(bytes)`). `bytearray(n)` is refused: pickle never writes it, and it would
+    let a few bytes of file ask for n bytes of memory."""
+    if args and isinstance(args[0], int):
+        raise pickle.UnpicklingError(f"load: bytearray({args[0]!r}) is not something a pickler "
+                                     "writes: a bytearray is rebuilt from its bytes")
+    return bytearray(*args)
+
+
 # The only names a checkpoint may use, and what each means in minitorch (torch's
 # weights_only list, less quantized and subclassed tensors).
 _ALLOWED_GLOBALS = {
@@ -504,7 +528,7 @@ _ALLOWED_GLOBALS = {
     "collections.OrderedDict": collections.OrderedDict,
     "collections.Counter": collections.Counter,
     "_codecs.encode": _encode,
-    "builtins.bytearray": bytearray,
+    "builtins.bytearray": _bytearray,
     "builtins.set": set,
     "builtins.complex": complex,
     "torch.Size": Size,
@@ -547,14 +571,41 @@ def _location_mapper(map_location):
                     f"got {type(map_location).__name__}")
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    """Reads data.pkl; a name (GLOBAL) resolves only through `_ALLOWED_GLOBALS`, so the
-    file can build tensors and containers but can never call anything else."""
+class _SafeUnpickler(pickle._Unpickler):
+    """Reads data.pkl with pickle's pure-Python unpickler (`pickle._Unpickler`, whose
+    opcodes are methods one can replace, unlike the C one's), held to what a checkpoint
+    needs:
+
+    - a name (GLOBAL) resolves only through `_ALLOWED_GLOBALS`, so the file can build
+      tensors and containers but can never call anything else;
+    - BUILD (set an object's attributes) works only on the OrderedDicts and Counters the
+      file made itself. The names it resolves are minitorch's own shared objects (the
+      dtypes, Size, the rebuild functions): setting `minitorch.float32.np` from a file
+      would change every later tensor of the process. torch refuses the same way;
+    - its memo is a dict. The C unpickler keeps the memo in an array as long as the
+      largest index the file names, so 9 bytes asking for index 2**28 cost gigabytes;
+      here an entry costs what it holds, as in torch's own (pure-Python) unpickler.
+    """
 
     def __init__(self, file, archive, restore_location, **pickle_load_args):
         super().__init__(file, **pickle_load_args)
         self.archive = archive
         self.restore_location = restore_location
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+
+    def load_build(self):
+        state = self.stack.pop()
+        target = self.stack[-1]
+        if type(target) not in (collections.OrderedDict, collections.Counter):
+            names = [name for name, value in _ALLOWED_GLOBALS.items() if value is target]
+            what = names[0] if names else f"a {type(target).__name__}"
+            raise pickle.UnpicklingError(
+                f"Weights only load failed. Can only build OrderedDict or Counter, but got "
+                f"{type(target)}: a checkpoint may not set attributes of {what}")
+        target.__dict__.update(state)   # (as torch: no __setstate__, no slot state)
+
+    dispatch[pickle.BUILD[0]] = load_build
 
     def find_class(self, module, name):
         # protocol 2 names Python 2's modules (__builtin__.set): Python 3's, as pickle does
@@ -602,6 +653,9 @@ class _Archive:
         names = self.zip.namelist()
         if not names or "/" not in names[0]:
             raise self.error("reading zip archive: its files are not in a subdirectory")
+        if len(set(names)) != len(names):   # zipfile would read one copy, torch may read another
+            twice = sorted(name for name, n in collections.Counter(names).items() if n > 1)
+            raise self.error(f"reading zip archive: records stored more than once: {twice}")
         self.prefix = names[0].split("/")[0] + "/"
         self.blocks = {}   # key -> the record's bytes, read once, shared by all its tensors
         byteorder = self.read("byteorder").decode() if self.has("byteorder") else sys.byteorder
@@ -615,26 +669,44 @@ class _Archive:
     def has(self, record):
         return self.prefix + record in self.zip.NameToInfo
 
-    def read(self, record):
+    def info(self, record):
+        """The zip's entry for a record. Only stored records (all torch writes) and deflated
+        ones (which torch's reader, miniz, also inflates, at most ~1000 bytes per byte of
+        file) are read: bzip2 or lzma could inflate a kilobyte of file to gigabytes."""
         if not self.has(record):
             raise self.error(f"locating file {record}: file not found")
+        info = self.zip.getinfo(self.prefix + record)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise self.error(f"retrieving file meta-data for {record}: unsupported method "
+                             f"(compression {info.compress_type}; torch stores records "
+                             "uncompressed)")
+        return info
+
+    def read(self, record):
+        info = self.info(record)
         try:
-            return self.zip.read(self.prefix + record)
+            return self.zip.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
             raise self.error(f"reading file {record}: {e}") from None
 
     def storage(self, key, np_dtype, numel):
-        """data/<key> as a writable flat array of numel elements of np_dtype."""
+        """data/<key> as a writable flat array of numel elements of np_dtype. Its size is
+        checked against the pickle's before it is read (so the zip cannot make us inflate
+        more than the tensors need), and again after."""
+        record = f"data/{key}"
         if key not in self.blocks:
-            block = np.frombuffer(bytearray(self.read(f"data/{key}")), np.uint8)
+            self.check_size(record, self.info(record).file_size, numel, np_dtype)
+            block = np.frombuffer(bytearray(self.read(record)), np.uint8)
             if self.swap:
                 block.view(np_dtype).byteswap(inplace=True)
             self.blocks[key] = block
-        block = self.blocks[key]
-        if block.size != numel * np_dtype.itemsize:
-            raise self.error(f"reading file data/{key}: it holds {block.size} bytes, not the "
-                             f"{numel} elements of {np_dtype.itemsize} bytes the pickle expects")
-        return block.view(np_dtype)
+        self.check_size(record, self.blocks[key].size, numel, np_dtype)
+        return self.blocks[key].view(np_dtype)
+
+    def check_size(self, record, size, numel, np_dtype):
+        if size != numel * np_dtype.itemsize:
+            raise self.error(f"reading file {record}: it holds {size} bytes, not the {numel} "
+                             f"elements of {np_dtype.itemsize} bytes the pickle expects")
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
