@@ -10,6 +10,7 @@ TensorBoard logs. `python -m minitorch train --help` lists the flags.
 reference package (`python -m reference train`) calls it with torch and its own net.
 """
 import argparse
+import math
 import os
 import time
 
@@ -34,6 +35,21 @@ DATASETS = {
 }
 
 
+def finite_at_least(minimum):
+    """An argparse type: a finite number no smaller than `minimum` (a learning rate, a
+    momentum: nan or inf would only fail once the run is over)."""
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a finite number >= {minimum:g}, "
+                                             f"got {text!r}")
+        return value
+    return parse
+
+
 def int_at_least(minimum):
     """An argparse type: a whole number no smaller than `minimum`."""
     def parse(text):
@@ -56,8 +72,8 @@ def parser(prog="python -m minitorch train", description=__doc__, out="runs/<dat
     p.add_argument("--download", action="store_true", help="download missing dataset files")
     p.add_argument("--epochs", type=int_at_least(1), default=2)
     p.add_argument("--batch-size", type=int_at_least(1), default=4)
-    p.add_argument("--lr", type=float, default=0.001)
-    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--lr", type=finite_at_least(0), default=0.001)
+    p.add_argument("--momentum", type=finite_at_least(0), default=0.9)
     p.add_argument("--num-workers", type=int_at_least(0), default=2,
                    help="DataLoader worker processes")
     p.add_argument("--seed", type=int, default=0)

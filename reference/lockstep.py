@@ -326,8 +326,8 @@ def parser():
     p.add_argument("--dtype", choices=sorted(TOLERANCE), default="float64")
     add_device_flag(p, "torch's device (minitorch computes on the CPU)")
     p.add_argument("--batch-size", type=training.int_at_least(1), default=4)
-    p.add_argument("--lr", type=float, default=0.001)
-    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--lr", type=training.finite_at_least(0), default=0.001)
+    p.add_argument("--momentum", type=training.finite_at_least(0), default=0.9)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default="./data", help="dataset root (for fashion-mnist)")
     p.add_argument("--tol", type=tolerance, default=None,
@@ -368,7 +368,7 @@ def main(argv=None):
     config = vars(args) | {"tol": tol, "tol_steps": tol_steps, "device": str(device),
                            "torch": torch.__version__}
     with atomic_open(out + ".json") as f:
-        f.write(json.dumps({"config": config, "ms_per_step": speeds,
+        f.write(json.dumps({"config": json_safe(config), "ms_per_step": speeds,
                             "steps": [json_safe(r) for r in records]},
                            indent=1, allow_nan=False).encode())
     plot(out + ".png", records, title, tol)

@@ -277,6 +277,9 @@ def test_device_flag_says_what_is_missing(monkeypatch, capsys):
     ("--tol-steps", "-3", "expected a whole number >= 1, got '-3'"),
     ("--batch-size", "x", "expected a whole number >= 1, got 'x'"),
     ("--tol", "nan", "expected a finite number >= 0, got 'nan'"),
+    ("--lr", "nan", "expected a finite number >= 0, got 'nan'"),
+    ("--lr", "-1", "expected a finite number >= 0, got '-1'"),
+    ("--momentum", "inf", "expected a finite number >= 0, got 'inf'"),
 ])
 def test_lockstep_flags_are_checked(flag, value, error, capsys):
     with pytest.raises(SystemExit) as stopped:

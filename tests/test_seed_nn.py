@@ -39,6 +39,10 @@ def copy_weights(ours, theirs):
 
 
 def test_tutorial_3(monkeypatch):
+    # the net's initial weights come from minitorch's global stream: seeded here, so that
+    # what earlier tests drew cannot change them (some draws put a ReLU input within
+    # float32 rounding of 0, where the engines may decide differently and then diverge)
+    minitorch.manual_seed(0)
     replay = RandomReplay(monkeypatch)
     ns_ours, ns_theirs = {}, {}
     for k, code in enumerate(TUTORIAL_3):

@@ -68,3 +68,17 @@ def test_the_main_jobs_counts_are_checked(capsys):
         assert stopped.value.code == 2
         assert (f"error: argument {flag}: expected a whole number >= {minimum}, "
                 f"got '{value}'") in capsys.readouterr().err
+
+
+def test_the_main_jobs_rates_are_checked(capsys):
+    """A learning rate or momentum that is negative or not finite stops at the command
+    line (a nan would only show once the run is over)."""
+    from minitorch.training import parser
+    for flag, value in [("--lr", "-1"), ("--lr", "nan"), ("--momentum", "-1"),
+                        ("--momentum", "inf"), ("--lr", "fast")]:
+        with pytest.raises(SystemExit) as stopped:
+            parser().parse_args([flag, value])
+        assert stopped.value.code == 2
+        assert (f"error: argument {flag}: expected a finite number >= 0, "
+                f"got '{value}'") in capsys.readouterr().err
+    assert parser().parse_args(["--lr", "0.01", "--momentum", "0"]).lr == 0.01
