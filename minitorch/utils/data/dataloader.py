@@ -9,12 +9,22 @@ import itertools
 import multiprocessing
 import os
 import queue
+import signal
+import time
 import warnings
 
 from .collate import default_collate, default_convert
 from .fetch import fetch
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
-from .worker import MP_STATUS_CHECK_INTERVAL, ExceptionWrapper, ResumeIteration, worker_loop
+from .worker import ExceptionWrapper, ResumeIteration, worker_loop
+
+# How long the main process waits for a batch before checking that every worker is still
+# alive (then it waits again). A batch that is ready is taken at once, so this costs the
+# normal path nothing; it bounds how long a dead worker goes unnoticed.
+WORKER_CHECK_INTERVAL = 0.1
+# How long a worker gets to finish its batch and exit when the workers are shut down,
+# before it is terminated (torch's MP_STATUS_CHECK_INTERVAL).
+SHUTDOWN_GRACE = 5.0
 
 
 class DataLoader:
@@ -199,6 +209,11 @@ class _MultiProcessIter(_BaseIter):
         self._timeout = loader.timeout
         self._shutdown = False
         context = loader.multiprocessing_context or _default_context()
+        # The process a worker watches, to exit when it is gone (worker.watch_parent): this
+        # one, except under a fork server, which is then the workers' parent and the process
+        # they watch, as torch's do. (Not watertight: the server outlives this process for as
+        # long as the workers it forked live, so a killed main process leaves them running.)
+        parent_pid = None if context.get_start_method() == "forkserver" else os.getpid()
         self._done_event = context.Event()
         self._data_queue = context.Queue()
         self._index_queues, self._workers = [], []
@@ -209,7 +224,7 @@ class _MultiProcessIter(_BaseIter):
                 target=worker_loop, daemon=True,
                 args=(self._dataset, index_queue, self._data_queue, self._done_event,
                       self._auto_collation, self._collate_fn, self._base_seed,
-                      loader.worker_init_fn, worker_id, self._num_workers, os.getpid()))
+                      loader.worker_init_fn, worker_id, self._num_workers, parent_pid))
             worker.start()
             self._index_queues.append(index_queue)
             self._workers.append(worker)
@@ -268,20 +283,38 @@ class _MultiProcessIter(_BaseIter):
 
     def _get_data(self):
         """The next (batch number, batch) any worker sends; RuntimeError if a worker died
-        or, with a timeout, if nothing came in time."""
-        wait = self._timeout if self._timeout > 0 else MP_STATUS_CHECK_INTERVAL
+        or, with a timeout, if nothing came in time.
+
+        The wait is cut into WORKER_CHECK_INTERVAL slices with a check of the workers in
+        between, as torch does (torch is also woken at once by SIGCHLD): a worker that died
+        (killed, crashed, or a dataset calling sys.exit) is reported within a fraction of a
+        second instead of leaving this process waiting for a batch that never comes."""
+        deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
         while True:
+            wait = WORKER_CHECK_INTERVAL
+            if deadline is not None:
+                wait = max(0.0, min(wait, deadline - time.monotonic()))
             try:
                 return self._data_queue.get(timeout=wait)
             except queue.Empty:
-                dead = [str(w.pid) for w in self._workers if not w.is_alive()]
-                if dead:
-                    self._shutdown_workers()
-                    raise RuntimeError(f"DataLoader worker (pid(s) {', '.join(dead)}) exited "
-                                       "unexpectedly") from None
-                if self._timeout > 0:
-                    raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") \
-                        from None
+                pass
+            self._raise_if_a_worker_died()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
+
+    def _raise_if_a_worker_died(self):
+        """Shut the workers down and raise torch's RuntimeError if any of them has ended:
+        "DataLoader worker (pid(s) 12345) exited unexpectedly", caused by a RuntimeError
+        that says how the first of them ended (its exit code, or the signal that killed it)
+        as torch's SIGCHLD handler words it."""
+        dead = [worker for worker in self._workers if not worker.is_alive()]
+        if not dead:
+            return
+        endings = [_how_it_ended(worker) for worker in dead]
+        cause = next((RuntimeError(text) for text in endings if text is not None), None)
+        self._shutdown_workers()
+        pids = ", ".join(str(worker.pid) for worker in dead)
+        raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from cause
 
     def _process_data(self, data):
         """Refill the pipeline, then hand out the batch, or raise the worker's exception."""
@@ -300,7 +333,7 @@ class _MultiProcessIter(_BaseIter):
         for index_queue in self._index_queues:
             index_queue.put(None)
         for worker in self._workers:
-            worker.join(timeout=MP_STATUS_CHECK_INTERVAL)
+            worker.join(timeout=SHUTDOWN_GRACE)
             if worker.is_alive():
                 worker.terminate()
                 worker.join()
@@ -311,3 +344,18 @@ class _MultiProcessIter(_BaseIter):
     def __del__(self):
         if hasattr(self, "_workers"):  # __init__ may have failed before starting any
             self._shutdown_workers()
+
+
+def _how_it_ended(worker):
+    """torch's words for how a worker process that ended abnormally ended: the signal that
+    killed it, or its exit code (a dataset's sys.exit(3) ends a worker with code 3).
+    None for exit code 0, where torch has nothing to add either."""
+    code = worker.exitcode
+    if code is not None and code < 0:
+        return f"DataLoader worker (pid {worker.pid}) is killed by signal: " \
+               f"{signal.strsignal(-code)}. "
+    if code:
+        return (f"DataLoader worker (pid {worker.pid}) exited unexpectedly with exit code "
+                f"{code}. Details are lost due to multiprocessing. Rerunning with "
+                "num_workers=0 may give better error trace.")
+    return None

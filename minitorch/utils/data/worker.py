@@ -4,12 +4,15 @@ Each worker waits on its own index queue for `(batch_number, indices)`, reads an
 that batch, and puts `(batch_number, batch)` on the queue shared by all workers; the main
 process puts the batches back in order. A failure is sent back as an ExceptionWrapper
 (the exception's type and traceback text), which the main process re-raises.
+
+A worker must never outlive its main process: see watch_parent.
 """
 import dataclasses
 import os
-import queue
 import random
 import sys
+import threading
+import time
 import traceback
 
 import numpy as np
@@ -17,9 +20,9 @@ import numpy as np
 from ...creation import manual_seed
 from .fetch import fetch
 
-# How long a worker (or the main process) blocks on a queue before checking that the
-# other side is still alive.
-MP_STATUS_CHECK_INTERVAL = 5.0
+# How often a worker checks that its main process is still there. A few seconds at most
+# between a main process killed and its workers gone; the check (one getppid call) is free.
+PARENT_CHECK_INTERVAL = 1.0
 
 
 @dataclasses.dataclass
@@ -93,11 +96,35 @@ def seed_worker(base_seed, worker_id):
     return seed
 
 
+def watch_parent(parent_pid):
+    """End this worker process once `parent_pid` is no longer its parent (checked every
+    PARENT_CHECK_INTERVAL seconds).
+
+    When the main process dies (SIGKILL, SIGTERM, a crash: no chance to shut its workers
+    down), the kernel re-parents its children, so os.getppid() changes; torch's workers
+    watch for the same (its ManagerWatchdog). The check runs in a thread of its own and
+    ends the process with os._exit, because the worker's own thread may be blocked for
+    good: in a dataset's __getitem__, or on the way out, where Python waits for the data
+    queue's feeder thread to flush, and that thread is stuck writing a batch into a full
+    pipe that nobody reads any more (the workers hold its read end open themselves, as
+    forked copies of the queue, so the write never fails). os._exit skips all of that.
+    """
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="DataLoader parent watchdog", daemon=True).start()
+
+
 def worker_loop(dataset, index_queue, data_queue, done_event, auto_collation, collate_fn,
                 base_seed, init_fn, worker_id, num_workers, parent_pid):
     """The body of worker process `worker_id`: seed, run init_fn, then serve batches until
-    told to stop (None on the index queue) or until the parent process is gone."""
+    told to stop (None on the index queue). The process ends within PARENT_CHECK_INTERVAL
+    if its parent goes: `parent_pid`, or whoever started it when that is None (a fork
+    server)."""
     global _worker_info
+    watch_parent(os.getppid() if parent_pid is None else parent_pid)
     try:
         seed = seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
@@ -109,11 +136,8 @@ def worker_loop(dataset, index_queue, data_queue, done_event, auto_collation, co
                 init_fn(worker_id)
         except Exception:
             init_error = ExceptionWrapper(where)  # reported with the first batch asked for
-        while os.getppid() == parent_pid:
-            try:
-                task = index_queue.get(timeout=MP_STATUS_CHECK_INTERVAL)
-            except queue.Empty:
-                continue
+        while True:
+            task = index_queue.get()
             if task is None:
                 break
             if isinstance(task, ResumeIteration):
@@ -131,6 +155,8 @@ def worker_loop(dataset, index_queue, data_queue, done_event, auto_collation, co
                     result = ExceptionWrapper(where)
             data_queue.put((batch_number, result))
             del result, task, indices
+    # A SystemExit (a dataset calling sys.exit(3)) is not caught: the process ends with that
+    # exit code, which the main process reports.
     except KeyboardInterrupt:
         pass  # the main process sees it and shuts the workers down
     if done_event.is_set():
