@@ -30,7 +30,7 @@ def _finish(data, requires_grad=False, device=None):
     t = Tensor._make(data)
     if requires_grad:
         if data.dtype.kind != "f":
-            raise errors.requires_grad_of_non_float(setter=True)
+            raise errors.requires_grad_at_creation()
         t._requires_grad = True
     return t
 

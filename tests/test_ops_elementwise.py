@@ -9,10 +9,11 @@ domain (log, sqrt, division); `test_kinks_exact` then checks torch's choice of
 subgradient at the kinks themselves.
 """
 import numpy as np
+import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
-from parity import FLOATS, LAYOUTS, broadcast_pair, check, floats_array, layout, shapes, tensors
+from parity import FLOATS, LAYOUTS, broadcast_pair, check, floats_array, layout, same_error, shapes, tensors
 
 
 # ---- local strategies ------------------------------------------------------------------
@@ -336,3 +337,17 @@ def test_compare_bool(ab): fwd(lambda T, a, b: (a == b, a != b), *ab)
 def test_compare_scalar(a): fwd(lambda T, a: (a < 0, a <= 1, a > -1.5, a >= 0.0, a == 1, a != 2, 0 < a, 1 >= a, 1.0 == a), *a)
 @given(mixed(I64))
 def test_compare_int_scalar(a): fwd(lambda T, a: (a < 0.5, a == 1, 2 > a, a != -1.0), *a)
+
+
+# ---- torch's errors (minitorch/errors.py, elementwise section) --------------------------
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.clamp(lib.ones(2)),
+    lambda lib: lib.ones(2).clamp(),
+    lambda lib: lib.ones(2).div(2, rounding_mode="round"),
+    lambda lib: lib.where(lib.tensor([1.0, 0.0]), lib.ones(2), 0.0),
+    lambda lib: lib.tensor([1]) ^ lib.ones(1),
+], ids=["clamp_without_bounds", "clamp_method_without_bounds", "unknown_rounding_mode",
+        "where_float_condition", "bitwise_xor_of_a_float"])
+def test_errors_like_torch(case):
+    same_error(case)

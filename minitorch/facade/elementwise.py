@@ -1,44 +1,56 @@
 """torch's surface for elementwise ops: argument forms, type promotion, checks.
 
 The math is in ops/elementwise.py; each function here turns torch's call into one op.
+Comparisons, logical and bitwise ops have no gradient: they compute on the arrays here.
 """
 import numpy as np
 
 from .. import dtypes, errors
-from ..autograd.views import apply_inplace  # noqa: F401
 from ..tensor_base import TensorBase
-from ..ops.elementwise import Add, Sub, Rsub, Mul, Div, Neg, Reciprocal, PowScalar, Pow, RPow, Abs, Exp, Log, Sqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Relu, Clamp, Where, Maximum, Minimum
+from ..ops.elementwise import (Abs, Add, Clamp, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
+                               Pow, PowScalar, RPow, Reciprocal, Relu, Rsqrt, Rsub, Sigmoid, Sin,
+                               Sqrt, Sub, Tanh, Where)
 
 
-def promote(a, b):
-    """Cast tensor operands to torch's result dtype for `a op b` (a number stays a number)."""
-    if isinstance(b, TensorBase):
-        if a._data.dtype == b._data.dtype:
-            return a, b
-        rt = dtypes.result_type(a._data, b._data)
-        return (a if a._data.dtype == rt else a.to(rt)), (b if b._data.dtype == rt else b.to(rt))
-    if type(b) is float or type(b) is int:
-        if a._data.dtype.kind == "f":
-            return a, b  # numpy keeps a float array's dtype against a Python number, as torch
-    elif isinstance(b, (np.number, np.bool_)):
-        b = b.item()  # torch takes a numpy scalar as a Python number
-    elif isinstance(b, np.ndarray):
-        return promote(a, a._wrap(b))  # and an array as a tensor
-    elif not isinstance(b, (int, float)):
-        raise TypeError(f"unsupported operand type: Tensor and {type(b).__name__}")
-    rt = dtypes.result_type(a._data, b)
-    a = a if a._data.dtype == rt else a.to(rt)
-    if rt.kind in "iu" and type(b) is int:
-        b = np.array(b).astype(rt).item()  # out-of-range ints wrap around, as torch's do
-    return a, b
+def promote(tensor, other):
+    """Cast the operands of `tensor op other` to torch's result dtype (a number stays a
+    number)."""
+    if isinstance(other, TensorBase):
+        if tensor._data.dtype == other._data.dtype:
+            return tensor, other
+        result_dtype = dtypes.result_type(tensor._data, other._data)
+        return _cast(tensor, result_dtype), _cast(other, result_dtype)
+    if type(other) is float or type(other) is int:
+        if tensor._data.dtype.kind == "f":
+            return tensor, other  # numpy keeps a float array's dtype against a Python number, as torch
+    elif isinstance(other, (np.number, np.bool_)):
+        other = other.item()  # torch takes a numpy scalar as a Python number
+    elif isinstance(other, np.ndarray):
+        return promote(tensor, tensor._wrap(other))  # and an array as a tensor
+    elif not isinstance(other, (int, float)):
+        raise errors.unsupported_operand_type(other)
+    result_dtype = dtypes.result_type(tensor._data, other)
+    tensor = _cast(tensor, result_dtype)
+    if result_dtype.kind in "iu" and type(other) is int:
+        other = np.array(other).astype(result_dtype).item()  # out-of-range ints wrap, as torch's do
+    return tensor, other
 
 
-def _tensor(x, like):
-    """x as a Tensor of like's dtype, for ops where torch accepts a number in a tensor's place."""
-    return x if isinstance(x, TensorBase) else like._wrap(np.asarray(x, dtype=like._data.dtype))
+def _cast(tensor, np_dtype):
+    return tensor if tensor._data.dtype == np_dtype else tensor.to(np_dtype)
 
 
-# ---- the functions users call ------------------------------------------------------------
+def _as_tensor_like(value, like):
+    """value as a tensor of like's dtype, where torch accepts a number in a tensor's place."""
+    return value if isinstance(value, TensorBase) else like._wrap(np.asarray(value, dtype=like._data.dtype))
+
+
+def _array_of(value):
+    """A tensor's array, or the value itself (a number, an array)."""
+    return value._data if isinstance(value, TensorBase) else value
+
+
+# ---- arithmetic ----------------------------------------------------------------------------
 
 def add(input, other, *, alpha=1):
     if alpha != 1:
@@ -73,30 +85,30 @@ def mul(input, other):
 def div(input, other, *, rounding_mode=None):
     if not isinstance(input, TensorBase):
         return reciprocal(other) * input
-    if rounding_mode is not None:
-        a, b = promote(input, other)
-        return a._wrap(_rounded_div(a._data, b._data if isinstance(b, TensorBase) else b,
-                                         rounding_mode))
-    a, b = promote(input, other)
-    if a._data.dtype.kind != "f":  # true division of integers gives the default float dtype
-        a = a.to(dtypes.float32)
-        b = b.to(dtypes.float32) if isinstance(b, TensorBase) else b
-    return Div.apply(a, b)
+    dividend, divisor = promote(input, other)
+    if rounding_mode is not None:  # no gradient: a rounded quotient is flat almost everywhere
+        return dividend._wrap(_rounded_division(dividend._data, _array_of(divisor), rounding_mode))
+    if dividend._data.dtype.kind != "f":  # true division of integers gives the default float dtype
+        dividend = dividend.to(dtypes.float32)
+        divisor = divisor.to(dtypes.float32) if isinstance(divisor, TensorBase) else divisor
+    return Div.apply(dividend, divisor)
 
 
-def _rounded_div(a, b, mode):
+def _rounded_division(dividend, divisor, mode):
     if mode == "floor":
-        return np.floor_divide(a, b)
+        return np.floor_divide(dividend, divisor)
     if mode == "trunc":
-        q = np.trunc(np.true_divide(a, b))
-        return q.astype(np.result_type(a, b)) if np.asarray(a).dtype.kind != "f" else q
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{mode}'")
+        quotient = np.trunc(np.true_divide(dividend, divisor))
+        if np.asarray(dividend).dtype.kind != "f":  # integers stay integers
+            return quotient.astype(np.result_type(dividend, divisor))
+        return quotient
+    raise errors.unknown_rounding_mode(mode)
 
 
 def pow(input, exponent):
-    if not isinstance(input, TensorBase):
-        exponent = exponent if exponent.is_floating_point() or isinstance(input, int) else exponent.float()
+    if not isinstance(input, TensorBase):  # number ** tensor
+        if not (exponent.is_floating_point() or isinstance(input, int)):
+            exponent = exponent.float()  # an integer tensor under a float base gives floats
         return RPow.apply(exponent, base=input)
     if isinstance(exponent, TensorBase):
         return Pow.apply(*promote(input, exponent))
@@ -110,48 +122,57 @@ def square(input):
 
 def neg(input):
     if input._data.dtype == np.bool_:
-        raise NotImplementedError("Negation, the `-` operator, on a bool tensor is not supported. "
-                                  "If you are trying to invert a mask, use the `~` or "
-                                  "`logical_not()` operator instead.")
+        raise errors.negation_of_bool()
     return Neg.apply(input)
 
 
-def _float_unary(op):
-    def fn(input):
+# ---- unary math ----------------------------------------------------------------------------
+
+def _computed_in_float(op):
+    """The function for `op`, which torch computes in the default float dtype for integers."""
+    def function(input):
         return op.apply(input if input._data.dtype.kind == "f" else input.to(dtypes.float32))
-    fn.__name__ = op.__name__.lower()
-    fn.__doc__ = f"Elementwise {fn.__name__} (integers are computed in the default float dtype)."
-    return fn
+    function.__name__ = op.__name__.lower()
+    function.__doc__ = f"Elementwise {function.__name__} (integers are computed in the default float dtype)."
+    return function
 
 
-exp, log, sqrt, rsqrt = _float_unary(Exp), _float_unary(Log), _float_unary(Sqrt), _float_unary(Rsqrt)
-sin, cos, tanh, sigmoid = _float_unary(Sin), _float_unary(Cos), _float_unary(Tanh), _float_unary(Sigmoid)
-reciprocal = _float_unary(Reciprocal)
+exp = _computed_in_float(Exp)
+log = _computed_in_float(Log)
+sqrt = _computed_in_float(Sqrt)
+rsqrt = _computed_in_float(Rsqrt)
+sin = _computed_in_float(Sin)
+cos = _computed_in_float(Cos)
+tanh = _computed_in_float(Tanh)
+sigmoid = _computed_in_float(Sigmoid)
+reciprocal = _computed_in_float(Reciprocal)
 
 
 def abs(input):
     if input._data.dtype == np.bool_:
-        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+        raise errors.not_implemented_for("abs_cpu", np.bool_)
     return Abs.apply(input)
 
 
 def relu(input):
     if input._data.dtype == np.bool_:
-        raise NotImplementedError("Boolean inputs not supported for relu")
+        raise errors.relu_of_bool()
     return Relu.apply(input)
 
 
+# ---- selections ----------------------------------------------------------------------------
+
 def clamp(input, min=None, max=None):
     if min is None and max is None:
-        raise RuntimeError("minitorch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, TensorBase) or isinstance(max, TensorBase):
+        raise errors.clamp_without_bounds()
+    if isinstance(min, TensorBase) or isinstance(max, TensorBase):  # bounds per element
         out = input
         if min is not None:
-            out = maximum(out, _tensor(min, input))
+            out = maximum(out, _as_tensor_like(min, input))
         if max is not None:
-            out = minimum(out, _tensor(max, input))
+            out = minimum(out, _as_tensor_like(max, input))
         return out
-    if input._data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
+    if input._data.dtype.kind != "f" and any(isinstance(bound, float) for bound in (min, max)):
         input = input.to(dtypes.float32)
     return Clamp.apply(input, min=min, max=max)
 
@@ -161,17 +182,15 @@ clip = clamp
 
 def where(condition, input, other):
     """Pick input where condition holds, else other; gradients flow to the picked side."""
-    cond = condition._data if isinstance(condition, TensorBase) else np.asarray(condition)
-    if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {dtypes.scalar_name(cond.dtype)}")
-    values = [x._data if isinstance(x, TensorBase) else x for x in (input, other)]
-    rt = dtypes.result_type(*values)
+    condition_array = condition._data if isinstance(condition, TensorBase) else np.asarray(condition)
+    if condition_array.dtype != np.bool_:
+        raise errors.where_condition_not_bool(condition_array.dtype)
+    result_dtype = dtypes.result_type(_array_of(input), _array_of(other))
     like = next(x for x in (condition, input, other) if isinstance(x, TensorBase))
-    input, other = (x.to(rt) if isinstance(x, TensorBase) else like._wrap(np.asarray(x, dtype=rt))
-                    for x in (input, other))
-    return Where.apply(input, other, condition=cond)
-
+    input, other = (value.to(result_dtype) if isinstance(value, TensorBase)
+                    else like._wrap(np.asarray(value, dtype=result_dtype))
+                    for value in (input, other))
+    return Where.apply(input, other, condition=condition_array)
 
 
 def maximum(input, other):
@@ -182,26 +201,30 @@ def minimum(input, other):
     return Minimum.apply(*promote(input, other))
 
 
-# ---- comparisons: bool results, no gradient ------------------------------------------
+# ---- comparisons: bool results, no gradient ------------------------------------------------
 
-def _compare(np_op):
-    def fn(input, other):
+def _comparison(numpy_op):
+    def compare(input, other):
         if other is None or isinstance(other, (str, list, tuple)):  # torch: a plain False
-            return np_op is np.not_equal
+            return numpy_op is np.not_equal
         if isinstance(other, TensorBase):
-            b = other._data
+            other_array = other._data
         else:
-            _, b = promote(input, other)  # numbers compare in the tensor's dtype, as in torch
+            _, other_array = promote(input, other)  # numbers compare in the tensor's dtype, as in torch
         try:
-            return input._wrap(np_op(input._data, b))
+            return input._wrap(numpy_op(input._data, other_array))
         except ValueError:
-            raise errors.broadcast_mismatch(input._data.shape, np.shape(b)) from None
-    fn.__name__ = np_op.__name__
-    return fn
+            raise errors.broadcast_mismatch(input._data.shape, np.shape(other_array)) from None
+    compare.__name__ = numpy_op.__name__
+    return compare
 
 
-eq, ne, lt, le, gt, ge = (_compare(f) for f in (np.equal, np.not_equal, np.less, np.less_equal,
-                                                  np.greater, np.greater_equal))
+eq = _comparison(np.equal)
+ne = _comparison(np.not_equal)
+lt = _comparison(np.less)
+le = _comparison(np.less_equal)
+gt = _comparison(np.greater)
+ge = _comparison(np.greater_equal)
 
 
 def isnan(input):
@@ -225,31 +248,33 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
+# ---- logical and bitwise: no gradient ------------------------------------------------------
+
 def logical_not(input):
     return input._wrap(np.logical_not(input._data))
 
 
 def logical_and(input, other):
-    return input._wrap(np.logical_and(input._data, _data(other)))
+    return input._wrap(np.logical_and(input._data, _array_of(other)))
 
 
 def logical_or(input, other):
-    return input._wrap(np.logical_or(input._data, _data(other)))
+    return input._wrap(np.logical_or(input._data, _array_of(other)))
 
 
-def _bitwise(np_op):
+def _bitwise(numpy_op, name):
     """&, |, ^ and ~ : bitwise on integers, logical on bools (as numpy and torch do)."""
-    def fn(input, other=None):
+    def bitwise(input, other=None):
         if input._data.dtype.kind == "f" or (isinstance(other, TensorBase) and other._data.dtype.kind == "f"):
-            raise NotImplementedError(f'"{fn.__name__}_cpu" not implemented for \'Float\'')
-        return input._wrap(np_op(input._data) if other is None else np_op(input._data, _data(other)))
-    fn.__name__ = {"invert": "bitwise_not"}.get(np_op.__name__, np_op.__name__)
-    return fn
+            raise errors.not_implemented_for(f"{name}_cpu", np.float32)  # torch's words: 'Float'
+        if other is None:
+            return input._wrap(numpy_op(input._data))
+        return input._wrap(numpy_op(input._data, _array_of(other)))
+    bitwise.__name__ = name
+    return bitwise
 
 
-bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (
-    _bitwise(f) for f in (np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert))
-
-
-def _data(x):
-    return x._data if isinstance(x, TensorBase) else x
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_not = _bitwise(np.invert, "bitwise_not")

@@ -2,6 +2,7 @@
 state (parameters()) or as state that is not learned (buffers())."""
 import numpy as np
 
+from .. import errors
 from ..tensor import Tensor
 
 
@@ -13,9 +14,8 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = Tensor._make(np.empty(0, dtype=np.float32))
-        if requires_grad and not data.is_floating_point():  # (Parameter's own wording)
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                               "gradients")
+        if requires_grad and not data.is_floating_point():
+            raise errors.requires_grad_at_creation()
         p = cls._make(data._data)
         p.requires_grad_(requires_grad)
         return p

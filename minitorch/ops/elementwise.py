@@ -1,16 +1,89 @@
-"""Elementwise ops: arithmetic, unary math, comparisons, where/maximum/minimum, casts.
+"""Elementwise ops: arithmetic, unary math, where/maximum/minimum, casts.
 
-Each op's forward and backward sit together. Inputs may broadcast: backward returns the
-gradient at the output's shape and the engine sums it back to each input's shape.
+Each output element depends on the elements at the same place in the operands, so each
+derivative is elementwise too: `grad` (the output's gradient) times the local slope.
+Operands may broadcast: backward returns the gradient at the output's shape and the
+engine sums it back to each operand's shape (a broadcast operand was used many times).
+
+The one-operand ops with a one-expression derivative are a table of rules (as HIPS
+autograd's `defvjp` and tinygrad's gradient table write them): each line gives torch's
+node name, the forward, the derivative, and what the derivative needs kept. The ops with
+two operands or options are classes, forward and backward side by side.
 """
 import numpy as np
 
 from ..autograd.function import Function
 
 
-# ---- arithmetic --------------------------------------------------------------------------
+# ---- one operand: a table of rules ---------------------------------------------------------
+
+def unary(node_name, forward, derivative, saves=None):
+    """The Function class of a one-operand op, built from its rule:
+
+        out = forward(a)
+        da  = derivative(grad, out)   saves="output": the output is kept for backward
+        da  = derivative(grad, a)     saves="input":  the input is kept
+        da  = derivative(grad)        saves nothing
+
+    The class is named for torch's node ("ExpBackward0" makes class Exp). Its forward and
+    backward are one plain function each, as a hand-written class has: `saves` is looked
+    at here, once, not on every call."""
+    # `ctx.saved = (x,)` is what ctx.save_for_backward(x) does, without that call: the call
+    # to `forward` takes its place, so a rule costs no more than a hand-written class
+    if saves == "output":
+        def forward_and_save(ctx, a):
+            out = forward(a)
+            ctx.saved = (out,)
+            return out
+    elif saves == "input":
+        def forward_and_save(ctx, a):
+            ctx.saved = (a,)
+            return forward(a)
+    else:
+        def forward_and_save(ctx, a):
+            return forward(a)
+    if saves is None:
+        def backward(ctx, grad):
+            return derivative(grad)
+    else:
+        def backward(ctx, grad):
+            (saved,) = ctx.saved
+            return derivative(grad, saved)
+    class_name = node_name.removesuffix("Backward0")
+    saved = {"output": "grad, out", "input": "grad, a", None: "grad"}[saves]
+    return type(class_name, (Function,), {
+        "__doc__": f"out = forward(a);  da = derivative({saved}), as its line in the table says",
+        "__module__": __name__,
+        "__qualname__": class_name,
+        "node_name": node_name,
+        "forward": staticmethod(forward_and_save),
+        "backward": staticmethod(backward),
+    })
+
+
+#                  torch's node           out = forward(a)            da = derivative(grad, saved)
+Neg        = unary("NegBackward0",        np.negative,                lambda grad: -grad)
+Exp        = unary("ExpBackward0",        np.exp,                     lambda grad, out: grad * out, saves="output")
+Log        = unary("LogBackward0",        np.log,                     lambda grad, a: grad / a, saves="input")
+Sqrt       = unary("SqrtBackward0",       np.sqrt,                    lambda grad, out: grad / (2 * out), saves="output")
+Rsqrt      = unary("RsqrtBackward0",      lambda a: 1 / np.sqrt(a),   lambda grad, out: -0.5 * grad * out ** 3, saves="output")
+Reciprocal = unary("ReciprocalBackward0", lambda a: 1 / a,            lambda grad, out: -grad * out * out, saves="output")
+Sin        = unary("SinBackward0",        np.sin,                     lambda grad, a: grad * np.cos(a), saves="input")
+Cos        = unary("CosBackward0",        np.cos,                     lambda grad, a: -grad * np.sin(a), saves="input")
+Tanh       = unary("TanhBackward0",       np.tanh,                    lambda grad, out: grad * (1 - out * out), saves="output")
+# sigmoid: for very negative a, exp(-a) overflows to inf and 1 / (1 + inf) is the right 0
+Sigmoid    = unary("SigmoidBackward0",    lambda a: 1 / (1 + np.exp(-a)), lambda grad, out: grad * out * (1 - out), saves="output")
+# relu: selected, not multiplied by a mask: a nan gradient stays where the ReLU is off
+# (0 * nan would be nan); a nan output passes its gradient, as in torch
+Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), lambda grad, out: np.where(out <= 0, 0, grad), saves="output")
+# abs: sign(nan) taken as 0, as in torch
+Abs        = unary("AbsBackward0",        np.abs,                     lambda grad, a: grad * np.sign(np.nan_to_num(a, nan=0.0)), saves="input")
+
+
+# ---- arithmetic ----------------------------------------------------------------------------
 
 class Add(Function):
+    """out = a + b;  da = grad,  db = grad"""
     node_name = "AddBackward0"
 
     @staticmethod
@@ -23,6 +96,7 @@ class Add(Function):
 
 
 class Sub(Function):
+    """out = a - b;  da = grad,  db = -grad"""
     node_name = "SubBackward0"
 
     @staticmethod
@@ -35,7 +109,7 @@ class Sub(Function):
 
 
 class Rsub(Function):
-    """number - tensor (torch's rsub)."""
+    """out = number - a (torch's rsub);  da = -grad"""
     node_name = "RsubBackward1"
 
     @staticmethod
@@ -48,6 +122,7 @@ class Rsub(Function):
 
 
 class Mul(Function):
+    """out = a * b;  da = grad * b,  db = grad * a"""
     node_name = "MulBackward0"
 
     @staticmethod
@@ -64,6 +139,7 @@ class Mul(Function):
 
 
 class Div(Function):
+    """out = a / b;  da = grad / b,  db = -grad * a / b²"""
     node_name = "DivBackward0"
 
     @staticmethod
@@ -79,35 +155,8 @@ class Div(Function):
         return grad_a, (None if a is None else -grad_a * a / b)
 
 
-class Neg(Function):
-    node_name = "NegBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        return -a
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -grad
-
-
-class Reciprocal(Function):
-    node_name = "ReciprocalBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = 1 / a
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        return -grad * out * out
-
-
 class PowScalar(Function):
-    """tensor ** number."""
+    """out = a ** p, p a number;  da = grad * p * a ** (p - 1)  (0 when p = 0)"""
     node_name = "PowBackward0"
 
     @staticmethod
@@ -119,14 +168,14 @@ class PowScalar(Function):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
-        p = ctx.exponent
-        if p == 0:
+        exponent = ctx.exponent
+        if exponent == 0:
             return np.zeros_like(grad)
-        return grad * p * a ** (p - 1)
+        return grad * exponent * a ** (exponent - 1)
 
 
 class Pow(Function):
-    """tensor ** tensor."""
+    """out = a ** b;  da = grad * b * a ** (b - 1),  db = grad * out * log(a)"""
     node_name = "PowBackward1"
 
     @staticmethod
@@ -138,13 +187,15 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b, out = ctx.saved
+        # torch's choices where the formula is 0 * inf or log(0): b = 0 gives da = 0, and
+        # a = 0 with b >= 0 gives db = 0
         grad_a = grad * b * np.where(b == 0, 0, a ** np.where(b == 0, 1, b - 1))
         grad_b = grad * np.where((a == 0) & (b >= 0), 0, out * np.log(a))
         return grad_a, grad_b
 
 
 class RPow(Function):
-    """number ** tensor."""
+    """out = base ** b, base a number;  db = grad * out * log(base)"""
     node_name = "PowBackward2"
 
     @staticmethod
@@ -162,158 +213,10 @@ class RPow(Function):
         return grad * out * ctx.log_base
 
 
-# ---- unary math --------------------------------------------------------------------------
-
-class Abs(Function):
-    node_name = "AbsBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.abs(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved
-        return grad * np.sign(np.nan_to_num(a, nan=0.0))  # sign(nan) taken as 0, as in torch
-
-
-class Exp(Function):
-    node_name = "ExpBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.exp(a)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        return grad * out
-
-
-class Log(Function):
-    node_name = "LogBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.log(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved
-        return grad / a
-
-
-class Sqrt(Function):
-    node_name = "SqrtBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.sqrt(a)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        return grad / (2 * out)
-
-
-class Rsqrt(Function):
-    node_name = "RsqrtBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = 1 / np.sqrt(a)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        return -0.5 * grad * out ** 3
-
-
-class Sin(Function):
-    node_name = "SinBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.sin(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved
-        return grad * np.cos(a)
-
-
-class Cos(Function):
-    node_name = "CosBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.cos(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved
-        return -grad * np.sin(a)
-
-
-class Tanh(Function):
-    node_name = "TanhBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.tanh(a)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        return grad * (1 - out * out)
-
-
-class Sigmoid(Function):
-    node_name = "SigmoidBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        # for very negative a, exp(-a) overflows to inf and 1 / (1 + inf) is the right 0
-        out = 1 / (1 + np.exp(-a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        return grad * out * (1 - out)
-
-
-class Relu(Function):
-    node_name = "ReluBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.maximum(a, 0)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved
-        # selected, not multiplied by a mask: a nan gradient stays where the ReLU is off
-        # (0 * nan would be nan); a nan output passes its gradient, as in torch
-        return np.where(out <= 0, 0, grad)
-
+# ---- selections: the gradient goes where the value came from ------------------------------
 
 class Clamp(Function):
+    """out = min(max(a, min), max);  da = grad where min < a < max, else 0"""
     node_name = "ClampBackward1"
 
     @staticmethod
@@ -339,6 +242,7 @@ class Clamp(Function):
 
 
 class Where(Function):
+    """out = a where condition else b;  da = grad where condition,  db = grad elsewhere"""
     node_name = "WhereBackward0"
 
     @staticmethod
@@ -353,6 +257,7 @@ class Where(Function):
 
 
 class Maximum(Function):
+    """out = max(a, b);  da = grad where a > b,  db = grad where b > a;  a tie gives each half"""
     node_name = "MaximumBackward0"
 
     @staticmethod
@@ -368,6 +273,7 @@ class Maximum(Function):
 
 
 class Minimum(Function):
+    """out = min(a, b);  da = grad where a < b,  db = grad where b < a;  a tie gives each half"""
     node_name = "MinimumBackward0"
 
     @staticmethod
@@ -382,8 +288,10 @@ class Minimum(Function):
         return np.where(a > b, 0, half), np.where(a < b, 0, half)
 
 
+# ---- casts ---------------------------------------------------------------------------------
+
 class ToCopy(Function):
-    """A cast to another dtype; the gradient is cast back."""
+    """out = a cast to dtype;  da = grad (the engine casts it back to a's dtype)"""
     node_name = "ToCopyBackward0"
 
     @staticmethod
