@@ -366,6 +366,49 @@ def test_index_tensor_out_of_range():
     same_error(lambda lib: lib.ones(3)[lib.tensor([0, 3])], exact=False, key="out of bounds")
 
 
+def _put(index, value):
+    def f(lib):
+        t = lib.zeros(3, 4)
+        t[index(lib)] = value(lib)
+    return f
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.zeros(3, 4)[lib.tensor([True, False])],
+    lambda lib: lib.zeros(3, 4)[:, lib.tensor([True, False])],
+    lambda lib: lib.zeros(3, 4)[lib.ones(3, 3, dtype=lib.bool)],
+    lambda lib: lib.zeros(3, 4)[1, lib.tensor([True, False])],
+    lambda lib: lib.zeros(3, 4)[None, ..., lib.tensor([True, False])],
+    lambda lib: lib.zeros(3, 4)[None, lib.tensor([True, False])],
+    lambda lib: lib.zeros(2, 3, 4)[1, ..., lib.tensor([True, False])],
+    lambda lib: lib.zeros(3, 4)[lib.tensor([0]), lib.tensor([True, False])],
+    _put(lambda lib: (1, lib.tensor([True, False])), lambda lib: 1.0),
+    lambda lib: lib.zeros(3)[lib.tensor([0.0])],
+    lambda lib: lib.zeros(3)[1.5],
+    _put(lambda lib: lib.tensor([True, False, True]), lambda lib: lib.ones(4, dtype=lib.float64)),
+    _put(lambda lib: lib.tensor([True, False, True]), lambda lib: lib.ones(3, 4)),
+], ids=["mask_dim0", "mask_dim1", "mask_2d", "mask_after_int", "mask_after_none_and_ellipsis",
+        "mask_after_none", "mask_after_int_and_ellipsis", "mask_after_index_tensor",
+        "mask_put_after_int", "float_index_tensor", "float_index", "put_dtype", "put_shape"])
+def test_indexing_errors(case):
+    same_error(case)
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.zeros(2, 3).permute(0),
+    lambda lib: lib.zeros(2, 3).permute(1, -1),
+    lambda lib: lib.zeros(2, 3, 4).flatten(2, 1),
+    lambda lib: lib.zeros(2, 3).expand(3),
+    lambda lib: lib.zeros(2, 3).expand(2, 4),
+    lambda lib: lib.stack([]),
+    lambda lib: lib.stack([lib.zeros(2), lib.zeros(3)]),
+    lambda lib: lib.zeros(4).split([1, 2]),
+], ids=["permute_too_few", "permute_duplicate", "flatten_start_after_end", "expand_fewer",
+        "expand_mismatch", "stack_empty", "stack_mismatch", "split_sizes_sum"])
+def test_shape_errors(case):
+    same_error(case)
+
+
 @pytest.mark.parametrize("new_shape", [(5,), (5, -1), (2, 5), (-1, -1), (13,), (4, 4)])
 def test_view_of_an_incompatible_size(new_shape):
     same_error(lambda lib: lib.ones(3, 4).view(*new_shape))

@@ -363,6 +363,65 @@ def test_setitem_int_tensor(aib): a, i, b = aib; check(lambda T, a, i, b: _setit
 def test_inplace_on_view(aib): a, i, b = aib; check(_view_mul_(i), a, b)
 
 
+# ---- node names: torch names some nodes after how the op was called ---------------------
+
+def _written(op):
+    def fn(T, x):
+        y = x * 1
+        op(T, x, y)
+        return y
+    return fn
+
+
+NODES = {  # each on x of shape (3, 1, 4)
+    "view": lambda T, x: x.view(12), "reshape_view": lambda T, x: x.reshape(3, 4),
+    "reshape_copy": lambda T, x: x.transpose(0, 2).reshape(12), "flatten": lambda T, x: x.flatten(),
+    "unflatten": lambda T, x: x.unflatten(2, (2, 2)),
+    "permute": lambda T, x: x.permute(2, 0, 1), "transpose": lambda T, x: x.transpose(0, 2),
+    "t": lambda T, x: x[:, 0].t(), "T_attr": lambda T, x: x[:, 0].T, "expand": lambda T, x: x.expand(2, 3, 5, 4),
+    "squeeze": lambda T, x: x.squeeze(), "squeeze_dim": lambda T, x: x.squeeze(1),
+    "squeeze_dims": lambda T, x: x.squeeze((1,)), "squeeze_dim_not_1": lambda T, x: x.squeeze(0),
+    "unsqueeze": lambda T, x: x.unsqueeze(0),
+    "select": lambda T, x: x[1], "select_last": lambda T, x: x[1:, :, 0], "slice": lambda T, x: x[1:],
+    "slice_then_colon": lambda T, x: x[1:, :], "none": lambda T, x: x[None], "none_then_colon": lambda T, x: x[..., None, :],
+    "alias": lambda T, x: x[...], "alias_colon": lambda T, x: x[:, :],
+    "narrow": lambda T, x: x.narrow(0, 1, 2), "split": lambda T, x: x.split(2)[1],
+    "split_sizes": lambda T, x: x.split([1, 2])[1], "chunk": lambda T, x: x.chunk(2, 2)[0],
+    "unbind": lambda T, x: x.unbind(2)[3],
+    "index_tensor": lambda T, x: x[T.tensor([0, 2, 0])], "index_mask": lambda T, x: x[x > 0],
+    "index_int_and_tensor": lambda T, x: x[1, :, T.tensor([0, 3])],
+    "clone": lambda T, x: x.clone(), "contiguous": lambda T, x: x.transpose(0, 2).contiguous(),
+    "cat": lambda T, x: T.cat([x, x], 1), "stack": lambda T, x: T.stack([x, x], 1),
+    "copy_": _written(lambda T, x, y: y.copy_(x.exp())), "fill_": _written(lambda T, x, y: y.fill_(2)),
+    "zero_": _written(lambda T, x, y: y.zero_()), "setitem_mask": _written(lambda T, x, y: y.__setitem__(x > 0, 0.0)),
+    "setitem_basic": _written(lambda T, x, y: y.__setitem__(1, x[0])),
+}
+
+
+def _node_names(fn, depth=2):
+    """A node's name and, `depth` levels down, those of its next_functions."""
+    if fn is None:
+        return None
+    name = fn.name()
+    return (name, tuple(_node_names(f, depth - 1) for f, _ in fn.next_functions) if depth else ())
+
+
+# torch records a node per step of an index (x[1:, :, 0]: SliceBackward0, then
+# SelectBackward0); minitorch records one for the whole index, named as torch's last
+ONE_NODE_PER_INDEX = {"select_last", "index_int_and_tensor"}
+
+
+@pytest.mark.parametrize("name", list(NODES))
+def test_nodes_are_named_as_in_torch(name):
+    """The node's name and, two levels down, its next_functions' names are torch's."""
+    a = np.random.default_rng(0).standard_normal((3, 1, 4)).astype(np.float32)
+    depth = 0 if name in ONE_NODE_PER_INDEX else 2
+    graphs = [_node_names(NODES[name](lib, lib.from_numpy(a.copy()).requires_grad_()).grad_fn, depth)
+              for lib in (minitorch, torch)]
+    assert graphs[0] == graphs[1]
+    check(NODES[name], a)
+
+
 # ---- matmul family ---------------------------------------------------------------------
 
 @st.composite

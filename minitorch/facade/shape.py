@@ -1,17 +1,22 @@
-"""torch's surface for shape ops and indexing: shape arguments, dims, index forms, checks.
+"""torch's surface for shape ops and indexing: shape arguments, dims, index forms, checks,
+and which node torch names each call by.
 
 The math is in ops/shape.py.
 """
+import re
+
 import numpy as np
 
 from .. import dtypes, errors
 from ..autograd.views import apply_inplace, check_fits
-from ..ops.shape import (Cat, Clone, Copy, Expand, Index, IndexPut, Permute, ReshapeCopy, Slice,
-                         Squeeze, Stack, Unsqueeze, View)
+from ..ops.shape import (T, Alias, Cat, Clone, Copy, Expand, Fill, Index, IndexPut, Permute,
+                         Select, Slice, Split, SplitWithSizes, Squeeze, SqueezeDim,
+                         SqueezeDims, Stack, Transpose, Unbind, Unsqueeze, UnsqueezeByIndex,
+                         UnsafeView, View, Zero)
 from ..tensor_base import TensorBase
 
 
-# ---- the functions users call ------------------------------------------------------------
+# ---- new shapes: view, reshape, flatten, permute, expand, squeeze -------------------------
 
 def _shape_arg(shape):
     """Accept shape as varargs or as one tuple/list/Size."""
@@ -24,66 +29,70 @@ def _infer_shape(input, shape):
     """Resolve one -1 in shape; torch's error when the element count can't match."""
     numel = input._data.size
     if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+        raise errors.shape_with_two_inferred_dims()
     known = int(np.prod([s for s in shape if s != -1]))
     if -1 in shape:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+            raise errors.shape_invalid_for_size(shape, numel)
         shape = tuple(numel // known if s == -1 else s for s in shape)
     elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise errors.shape_invalid_for_size(shape, numel)
     return shape
 
 
 def view(input, *shape):
     if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, type)):
-        raise RuntimeError("minitorch does not support view(dtype)")
-    return View.apply(input, shape=_infer_shape(input, _shape_arg(shape)))
-
-
-def reshape(input, *shape):
+        raise errors.view_as_dtype()
     shape = _infer_shape(input, _shape_arg(shape))
     try:
         return View.apply(input, shape=shape)
-    except RuntimeError:
-        return ReshapeCopy.apply(input, shape=shape)
+    except AttributeError:  # numpy: this layout cannot take that shape without a copy
+        raise errors.view_needs_copy() from None
+
+
+def reshape(input, *shape):
+    """A view where the layout allows one, else a copy given the shape (torch's nodes:
+    CloneBackward0, then UnsafeViewBackward0)."""
+    shape = _infer_shape(input, _shape_arg(shape))
+    try:
+        return View.apply(input, shape=shape)
+    except AttributeError:  # numpy: this layout cannot take that shape without a copy
+        return UnsafeView.apply(Clone.apply(input), shape=shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
     if input.ndim == 0:
         return reshape(input, 1)
-    s, e = input._dim(start_dim), input._dim(end_dim)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
+    start, end = input._dim(start_dim), input._dim(end_dim)
+    if start > end:
+        raise errors.flatten_start_after_end()
+    if start == end:
         return input
     shape = input.shape
-    return reshape(input, shape[:s] + (-1,) + shape[e + 1:])
+    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
 
 
 def unflatten(input, dim, sizes):
-    d = input._dim(dim)
+    dim = input._dim(dim)
     shape = input.shape
-    return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
+    return view(input, shape[:dim] + tuple(sizes) + shape[dim + 1:])
 
 
 def permute(input, *dims):
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
-        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
-                           f"not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}")
+        raise errors.permute_wrong_number_of_dims(input.ndim, len(dims))
     dims = tuple(input._dim(d) for d in dims)
     if len(set(dims)) != len(dims):
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
+        raise errors.permute_duplicate_dims()
     return Permute.apply(input, dims=dims)
 
 
 def transpose(input, dim0, dim1):
-    d0, d1 = input._dim(dim0), input._dim(dim1)
+    dim0, dim1 = input._dim(dim0), input._dim(dim1)
     dims = list(range(input.ndim))
-    dims[d0], dims[d1] = d1, d0
-    return Permute.apply(input, dims=tuple(dims), name="TransposeBackward0")
+    dims[dim0], dims[dim1] = dim1, dim0
+    return Transpose.apply(input, dims=tuple(dims))
 
 
 swapaxes = transpose
@@ -91,32 +100,26 @@ swapaxes = transpose
 
 def t(input):
     if input.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return Permute.apply(input, dims=tuple(range(input.ndim))[::-1], name="TBackward0")
+        raise errors.t_of_more_than_2d(input.ndim)
+    return T.apply(input, dims=tuple(range(input.ndim))[::-1])
 
 
 def expand(input, *sizes):
+    """sizes: one per dim of the result; new dims lead; -1 keeps a dim's size."""
     sizes = _shape_arg(sizes)
     if len(sizes) < input.ndim:
-        kind = dtypes.tensor_type_name(input._data.dtype)
-        raise RuntimeError(f"expand({kind}{{{list(input.shape)}}}, "
-                           f"size={list(sizes)}): "
-                           f"the number of sizes provided ({len(sizes)}) must be greater or equal "
-                           f"to the number of dimensions in the tensor ({input.ndim})")
+        raise errors.expand_to_fewer_dims(input._data.dtype, input.shape, sizes)
     lead = len(sizes) - input.ndim
-    shape = list(sizes)
     for i in range(lead):
         if sizes[i] == -1:
-            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
-                               f"non-existing dimension {i}")
-    for i, n in enumerate(input.shape):
-        want = sizes[lead + i]
-        if want == -1:
-            shape[lead + i] = n
-        elif n != want and n != 1:
-            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing "
-                               f"size ({n}) at non-singleton dimension {lead + i}.  Target sizes: "
-                               f"{list(sizes)}.  Tensor sizes: {list(input.shape)}")
+            raise errors.expand_new_dim_of_minus_one(i)
+    shape = list(sizes)
+    for i, size in enumerate(input.shape):
+        wanted = sizes[lead + i]
+        if wanted == -1:
+            shape[lead + i] = size
+        elif size != wanted and size != 1:
+            raise errors.expand_size_mismatch(wanted, size, lead + i, sizes, input.shape)
     return Expand.apply(input, shape=tuple(shape))
 
 
@@ -127,15 +130,17 @@ def expand_as(input, other):
 def squeeze(input, dim=None):
     if dim is None:
         return Squeeze.apply(input)
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    axes = tuple(d for d in (input._dim(d) for d in dims) if input.ndim and input.shape[d] == 1)
-    return Squeeze.apply(input, axes=axes,
-                         name="SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2")
+    op = SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim
+    dims = dim if op is SqueezeDims else (dim,)
+    axes = tuple(d for d in map(input._dim, dims) if input.ndim and input.shape[d] == 1)
+    return op.apply(input, axes=axes)
 
 
 def unsqueeze(input, dim):
     return Unsqueeze.apply(input, dim=input._dim(dim, input.ndim + 1))
 
+
+# ---- copies, joining and cutting ----------------------------------------------------------
 
 def clone(input, *, memory_format=None):
     return Clone.apply(input)
@@ -145,29 +150,31 @@ def contiguous(input, memory_format=None):
     return input if input._data.flags.c_contiguous else Clone.apply(input)
 
 
+def _is_empty_1d(x):
+    """torch lets 1-D empty tensors into any cat (a legacy rule): they are skipped."""
+    return x.ndim == 1 and x.numel() == 0
+
+
 def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("minitorch.cat(): expected a non-empty list of Tensors")
+        raise errors.cat_of_no_tensors()
     for i, x in enumerate(tensors):
         if x.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    pieces = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors[:1]
-    ref = pieces[0]
-    d = ref._dim(dim)
+            raise errors.cat_of_0d(i)
+    ref = next((x for x in tensors if not _is_empty_1d(x)), tensors[0])
+    dim = ref._dim(dim)
     for i, x in enumerate(tensors):
-        if x.ndim == 1 and x.numel() == 0:
+        if _is_empty_1d(x):
             continue
         if x.ndim != ref.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}")
+            raise errors.cat_ndim_mismatch(ref.ndim, x.ndim)
         for k in range(ref.ndim):
-            if k != d and x.shape[k] != ref.shape[k]:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
-                                   f"size {ref.shape[k]} but got size {x.shape[k]} for tensor "
-                                   f"number {i} in the list.")
+            if k != dim and x.shape[k] != ref.shape[k]:
+                raise errors.cat_size_mismatch(dim, ref.shape[k], x.shape[k], i)
     dtype = dtypes.result_type(*[x._data for x in tensors])
     tensors = [x if x._data.dtype == dtype else x.to(dtype) for x in tensors]
-    return Cat.apply(*tensors, dim=d)
+    return Cat.apply(*tensors, dim=dim)
 
 
 concat = concatenate = cat
@@ -176,67 +183,62 @@ concat = concatenate = cat
 def stack(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
+        raise errors.stack_of_no_tensors()
     for i, x in enumerate(tensors):
         if x.shape != tensors[0].shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(tensors[0].shape)} at entry 0 and {list(x.shape)} at entry {i}")
-    d = tensors[0]._dim(dim, tensors[0].ndim + 1)
+            raise errors.stack_size_mismatch(tensors[0].shape, x.shape, i)
+    dim = tensors[0]._dim(dim, tensors[0].ndim + 1)
     dtype = dtypes.result_type(*[x._data[None] for x in tensors])
     tensors = [x if x._data.dtype == dtype else x.to(dtype) for x in tensors]
-    return Stack.apply(*tensors, dim=d)
+    return Stack.apply(*tensors, dim=dim)
 
 
 def narrow(input, dim, start, length):
-    d = input._dim(dim)
-    size = input.shape[d]
+    dim = input._dim(dim)
+    size = input.shape[dim]
     if start < 0:
         start += size
     if not 0 <= start <= size or length < 0 or start + length > size:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    index = (slice(None),) * d + (slice(start, start + length),)
-    return Slice.apply(input, index=index)
+        raise errors.narrow_out_of_range(start, length, size)
+    return Slice.apply(input, index=(slice(None),) * dim + (slice(start, start + length),))
 
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes."""
-    d = tensor._dim(dim)
-    n = tensor.shape[d]
+    dim = tensor._dim(dim)
+    n = tensor.shape[dim]
     if isinstance(split_size_or_sections, int):
-        size = split_size_or_sections
+        op, size = Split, split_size_or_sections
         if size < 0 or (size == 0 and n != 0):
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {n}")
+            raise errors.split_size_zero(n)
         sizes = [min(size, n - s) for s in range(0, n, size)] if size > 0 else [n]
         if n == 0:
             sizes = [0]
     else:
-        sizes = list(split_size_or_sections)
+        op, sizes = SplitWithSizes, list(split_size_or_sections)
         if sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
-                               f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+            raise errors.split_sizes_wrong_sum(n, dim, sizes)
     pieces, start = [], 0
-    for s in sizes:
-        index = (slice(None),) * d + (slice(start, start + s),)
-        pieces.append(Slice.apply(tensor, index=index, name="SplitBackward0"))
-        start += s
+    for size in sizes:
+        pieces.append(op.apply(tensor, index=(slice(None),) * dim + (slice(start, start + size),)))
+        start += size
     return tuple(pieces)
 
 
 def chunk(input, chunks, dim=0):
     if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        raise errors.chunk_count_not_positive(chunks)
     n = input.shape[input._dim(dim)]
     return split(input, max(-(-n // chunks), 1), dim)
 
 
 def unbind(input, dim=0):
-    d = input._dim(dim)
-    return tuple(Slice.apply(input, index=(slice(None),) * d + (i,), name="UnbindBackward0")
-                 for i in range(input.shape[d]))
+    dim = input._dim(dim)
+    return tuple(Unbind.apply(input, index=(slice(None),) * dim + (i,))
+                 for i in range(input.shape[dim]))
 
 
-# ---- indexing -----------------------------------------------------------------------------
+# ---- indexing: t[index] and t[index] = value ------------------------------------------------
 
 def _to_numpy_index(index):
     """A Python/tensor index as numpy understands it, and whether it is basic (a view)."""
@@ -251,7 +253,7 @@ def _to_numpy_index(index):
         if isinstance(i, TensorBase):
             i = i._data
             if i.dtype.kind not in "biu":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                raise errors.index_tensor_of_wrong_dtype()
             if i.ndim == 0 and i.dtype.kind in "iu":
                 i = int(i)  # torch selects with a 0-d integer tensor, as with an int
             else:
@@ -262,48 +264,35 @@ def _to_numpy_index(index):
         elif isinstance(i, bool):
             basic = False
         elif isinstance(i, slice) and i.step is not None and i.step <= 0:
-            raise ValueError("step must be greater than zero")
+            raise errors.slice_step_not_positive()
         elif not (i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer))):
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                             "Variables are valid indices")
+            raise errors.index_of_invalid_type(type(i).__name__)
         out.append(i)
     return tuple(out), basic
 
 
-def _index_name(index):
-    """torch's node for basic indexing is named after the last op applied."""
+def _basic_index_op(index):
+    """torch names basic indexing's node after its last step: an int selects, None
+    unsqueezes, a slice other than `:` slices; `:` and `...` alone alias."""
     for i in reversed(index):
         if isinstance(i, (int, np.integer)):
-            return "SelectBackward0"
+            return Select
         if i is None:
-            return "UnsqueezeBackward0"
+            return UnsqueezeByIndex
         if isinstance(i, slice) and i != slice(None):
-            return "SliceBackward0"
-    return "AliasBackward0"
-
-
-def _checked(fn, data, index):
-    """Run fn, turning numpy's index errors into torch's wording."""
-    try:
-        return fn()
-    except IndexError as e:
-        msg = str(e)
-        if "out of bounds" in msg:
-            raise IndexError(msg.replace("axis", "dimension")) from None
-        if "too many indices" in msg:
-            raise IndexError(f"too many indices for tensor of dimension {data.ndim}") from None
-        if "boolean index did not match" in msg:
-            raise IndexError(msg) from None
-        raise
+            return Slice
+    return Alias
 
 
 def getitem(input, index):
     index, basic = _to_numpy_index(index)
-    if basic:
-        return _checked(lambda: Slice.apply(input, index=index, name=_index_name(index)),
-                        input._data, index)
-    ints, rest = _split_ints(index, input.ndim)
-    return _checked(lambda: Index.apply(input, ints=ints, index=rest), input._data, index)
+    try:
+        if basic:
+            return _basic_index_op(index).apply(input, index=index)
+        ints, rest = _split_ints(index, input.ndim)
+        return Index.apply(input, ints=ints, index=rest)
+    except IndexError as error:
+        raise _torch_index_error(error, input.shape, index) from None
 
 
 def _is_int(i):
@@ -336,6 +325,43 @@ def _split_ints(index, ndim):
     return tuple(ints), tuple(i for i in expanded if not _is_int(i))
 
 
+def _torch_index_error(error, shape, index):
+    """torch's words for numpy's IndexError from indexing an array of `shape` with index."""
+    text = str(error)
+    out_of_bounds = re.match(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", text)
+    if out_of_bounds:
+        return errors.index_out_of_bounds(*out_of_bounds.groups())
+    if text.startswith("too many indices"):
+        return errors.too_many_indices(len(shape))
+    if text.startswith("boolean index did not match"):
+        return _mask_mismatch(shape, index) or error
+    return error
+
+
+def _mask_mismatch(shape, index):
+    """torch's error for the first bool mask whose shape differs from the dims it covers,
+    counted in the tensor torch indexes: the ints already selected, the Nones added."""
+    ints, rest = _split_ints(index, len(shape))
+    selected = [n for i, n in zip(ints, shape) if not _is_int(i)] + list(shape[len(ints):])
+    ellipsis_dims = len(selected) - sum(map(_dims_used, rest))
+    indexed, masks, at = [], [], 0  # the indexed tensor's shape; (its dim, mask) pairs
+    for i in rest:
+        if i is None:
+            indexed.append(1)
+            continue
+        used = ellipsis_dims if i is Ellipsis else _dims_used(i)
+        if isinstance(i, np.ndarray) and i.dtype == bool:
+            masks.append((len(indexed), i))
+        indexed += selected[at:at + used]
+        at += used
+    indexed += selected[at:]
+    for dim, mask in masks:
+        for k, (n, size) in enumerate(zip(mask.shape, indexed[dim:])):
+            if n != size:
+                return errors.mask_shape_mismatch(mask.shape, k, indexed, dim + k)
+    return None
+
+
 def setitem(input, index, value):
     """input[index] = value, in place; differentiable w.r.t. input's old values and value."""
     index, basic = _to_numpy_index(index)
@@ -345,25 +371,27 @@ def setitem(input, index, value):
         copy_(getitem(input, index), value)
     else:
         _check_index_put(input, index, value)
-        apply_inplace(input, lambda old, v: IndexPut.apply(old, v, index=index), value)
+        apply_inplace(input, IndexPut.apply, value, index=index)
 
 
 def _check_index_put(input, index, value):
     """torch's errors for `t[mask or index tensor] = value`."""
     if isinstance(value, TensorBase) and value._data.dtype != input._data.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{dtypes.scalar_name(input._data.dtype)} for the destination and "
-                           f"{dtypes.scalar_name(value._data.dtype)} for the source.")
-    target = _checked(lambda: input._data[index], input._data, index).shape
+        raise errors.index_put_dtype_mismatch(input._data.dtype, value._data.dtype)
+    try:
+        target = input._data[index].shape
+    except IndexError as error:
+        raise _torch_index_error(error, input.shape, index) from None
     shape = np.shape(value._data if isinstance(value, TensorBase) else value)
     try:
-        ok = np.broadcast_shapes(shape, target) == target
+        fits = np.broadcast_shapes(shape, target) == target
     except ValueError:
-        ok = False
-    if not ok:
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(shape)} cannot be "
-                           f"broadcast to indexing result of shape {list(target)}")
+        fits = False
+    if not fits:
+        raise errors.index_put_shape_mismatch(shape, target)
 
+
+# ---- writes: copy_, fill_, zero_ --------------------------------------------------------------
 
 def copy_(input, src, non_blocking=False):
     check_fits(input._data.shape, np.shape(src._data if isinstance(src, TensorBase) else src))
@@ -373,12 +401,9 @@ def copy_(input, src, non_blocking=False):
 
 
 def fill_(input, value):
-    return _fill(input, value.item() if isinstance(value, TensorBase) else value, "FillBackward2")
+    value = value.item() if isinstance(value, TensorBase) else value
+    return apply_inplace(input, Fill.apply, value=value)
 
 
 def zero_(input):
-    return _fill(input, 0, "ZeroBackward0")
-
-
-def _fill(input, value, name):
-    return apply_inplace(input, lambda old, v: Copy.apply(old, v, name=name), value)
+    return apply_inplace(input, Zero.apply)

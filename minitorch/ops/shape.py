@@ -1,10 +1,18 @@
-"""Shape ops: views (view, reshape, permute, transpose, expand, squeeze, unsqueeze, slicing),
-copies (clone, contiguous, cat, stack), pieces (split, chunk, unbind), indexing and the
-nodes in-place writes through views need (CopySlices, AsStrided).
+"""Shape ops: views (view, permute, expand, squeeze, unsqueeze, basic indexing and the pieces
+of narrow/split/unbind), copies (reshape's copy, clone, cat, stack), advanced indexing, and
+the writes `copy_`/`fill_`/`zero_`/`a[index] = values`.
+
+None of these ops computes anything: each moves or picks elements. So each backward moves
+the gradient back to where its elements came from, in the input's shape, and an element
+picked twice (expand, a repeated index) gets the sum of its gradients.
 
 A view's forward returns a numpy view of its input (`is_view = True`): the output shares
-memory and version counter with the input. Backward of a view puts the gradient back in
-the input's shape.
+memory and version counter with the input (autograd/views.py). Autograd may run a view's
+forward again on the base's array to re-derive the view, so it does nothing but return
+the view and note what backward needs on ctx.
+
+torch names some nodes after how the op was called (permute, transpose and t() all permute
+dims; split's pieces are slices). Each such name is a subclass that sets only `node_name`.
 """
 import numpy as np
 
@@ -14,6 +22,10 @@ from ..autograd.function import Function
 # ---- views ---------------------------------------------------------------------------
 
 class View(Function):
+    """out = a with a new shape (same memory);  da = grad.reshape(a.shape)
+
+    Where a's layout cannot take the shape without a copy, numpy's AttributeError goes up
+    to the caller (the facade: torch's error for view, a copy for reshape)."""
     node_name = "ViewBackward0"
     is_view = True
 
@@ -21,12 +33,7 @@ class View(Function):
     def forward(ctx, a, shape=()):
         ctx.shape = a.shape
         out = a.view()
-        try:
-            out.shape = shape  # numpy refuses exactly when a copy would be needed
-        except AttributeError:
-            raise RuntimeError("view size is not compatible with input tensor's size and stride "
-                               "(at least one dimension spans across two contiguous subspaces). "
-                               "Use .reshape(...) instead.") from None
+        out.shape = shape  # numpy refuses exactly when a copy would be needed
         return out
 
     @staticmethod
@@ -34,27 +41,22 @@ class View(Function):
         return grad.reshape(ctx.shape)
 
 
-class ReshapeCopy(Function):
-    """reshape of a layout no view can express: a copy, as torch makes."""
+class UnsafeView(View):
+    """reshape of a layout no view can express copies, as torch's _unsafe_view: the caller
+    copies a first (Clone), then this gives the copy's memory the new shape without being a
+    view to autograd (nothing else holds the copy);  da = grad.reshape(a.shape)"""
     node_name = "UnsafeViewBackward0"
-
-    @staticmethod
-    def forward(ctx, a, shape=()):
-        ctx.shape = a.shape
-        return np.reshape(a, shape).copy()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+    is_view = False
 
 
 class Permute(Function):
+    """out = a.transpose(dims);  da = grad.transpose(argsort(dims)), the inverse order"""
     node_name = "PermuteBackward0"
     is_view = True
 
     @staticmethod
-    def forward(ctx, a, dims=(), name="PermuteBackward0"):
-        ctx.node_name, ctx.dims = name, dims
+    def forward(ctx, a, dims=()):
+        ctx.dims = dims
         return a.transpose(dims)
 
     @staticmethod
@@ -62,7 +64,19 @@ class Permute(Function):
         return grad.transpose(np.argsort(ctx.dims))
 
 
+class Transpose(Permute):
+    """transpose(dim0, dim1): a permutation that swaps two dims."""
+    node_name = "TransposeBackward0"
+
+
+class T(Permute):
+    """t(): a matrix transposed (a vector or a scalar unchanged)."""
+    node_name = "TBackward0"
+
+
 class Expand(Function):
+    """out = a broadcast to shape (same memory);  da = sum of grad over the expanded dims
+    (backward returns grad as it is: the engine's unbroadcast sums it back to a's shape)"""
     node_name = "ExpandBackward0"
     is_view = True
 
@@ -79,16 +93,18 @@ class Expand(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad  # the engine sums it back to the input's shape
+        return grad
 
 
 class Squeeze(Function):
+    """squeeze(): out = a without its size-1 dims (those in `axes` only, when given);
+    da = grad.reshape(a.shape)"""
     node_name = "SqueezeBackward0"
     is_view = True
 
     @staticmethod
-    def forward(ctx, a, axes=None, name="SqueezeBackward0"):
-        ctx.node_name, ctx.shape = name, a.shape
+    def forward(ctx, a, axes=None):
+        ctx.shape = a.shape
         return np.squeeze(a, axis=axes)
 
     @staticmethod
@@ -96,7 +112,18 @@ class Squeeze(Function):
         return grad.reshape(ctx.shape)
 
 
+class SqueezeDim(Squeeze):
+    """squeeze(dim)."""
+    node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """squeeze((dim, ...))."""
+    node_name = "SqueezeBackward2"
+
+
 class Unsqueeze(Function):
+    """out = a with a new size-1 dim at `dim`;  da = grad without that dim"""
     node_name = "UnsqueezeBackward0"
     is_view = True
 
@@ -110,14 +137,19 @@ class Unsqueeze(Function):
         return np.squeeze(grad, axis=ctx.dim)
 
 
+# ---- basic indexing and its pieces: views picked by ints, slices, None and `...` ---------
+
 class Slice(Function):
-    """Basic indexing (ints, slices, None, ...): a view; also narrow/split/chunk/unbind pieces."""
+    """out = a[index] (same memory);  da = zeros(a.shape) with grad written at index
+
+    Basic indexing; torch names its node after the indexing's last step, a slice here
+    (the subclasses below: an int, None, nothing but `:` and `...`). Also narrow()."""
     node_name = "SliceBackward0"
     is_view = True
 
     @staticmethod
-    def forward(ctx, a, index=(), name="SliceBackward0"):
-        ctx.node_name, ctx.index, ctx.shape = name, index, a.shape
+    def forward(ctx, a, index=()):
+        ctx.index, ctx.shape = index, a.shape
         out = a[index]
         # ints alone give numpy a scalar copy; a trailing `...` gives a 0-d view instead
         return out if type(out) is np.ndarray else a[index + (Ellipsis,)]
@@ -129,8 +161,41 @@ class Slice(Function):
         return out
 
 
+class Select(Slice):
+    """basic indexing whose last step is an int (`a[0]`, `a[:, 1]`)."""
+    node_name = "SelectBackward0"
+
+
+class UnsqueezeByIndex(Slice):
+    """basic indexing whose last step is None (`a[:, None]`)."""
+    node_name = "UnsqueezeBackward0"
+
+
+class Alias(Slice):
+    """basic indexing with nothing but `:` and `...` (`a[...]`, `a[:]`): all of a."""
+    node_name = "AliasBackward0"
+
+
+class Split(Slice):
+    """one piece of split(size) or chunk."""
+    node_name = "SplitBackward0"
+
+
+class SplitWithSizes(Slice):
+    """one piece of split([sizes])."""
+    node_name = "SplitWithSizesBackward0"
+
+
+class Unbind(Slice):
+    """one piece of unbind: a[..., i, ...] along the dim."""
+    node_name = "UnbindBackward0"
+
+
+# ---- advanced indexing: copies picked by index arrays and masks ---------------------------
+
 class Index(Function):
-    """Advanced indexing (index tensors, bool masks): a copy; repeated indices add up.
+    """out = a[ints][index] (a copy);  da = zeros(a.shape) with grad added at index, where
+    repeated indices add up (np.add.at)
 
     `ints` selects first (plain ints are basic indices in torch, unlike numpy), then
     `index` picks with the arrays."""
@@ -149,7 +214,8 @@ class Index(Function):
 
 
 class IndexPut(Function):
-    """out-of-place `a[index] = values` for advanced indices (masks, index tensors)."""
+    """out = a with out[index] = values (a copy; the in-place `a[index] = values` writes it
+    back);  da = grad with zeros at index,  dvalues = grad[index]"""
     node_name = "IndexPutBackward0"
 
     @staticmethod
@@ -169,16 +235,16 @@ class IndexPut(Function):
 # ---- copies ---------------------------------------------------------------------------
 
 class Copy(Function):
-    """x.copy_(src) / x.fill_(v) / x.zero_() on a tensor in a graph: the new values come
-    from src."""
+    """x.copy_(src) on a tensor in a graph (written back in place): out = src broadcast to
+    x's shape, in x's dtype;  dx = 0,  dsrc = sum of grad over the broadcast dims (the
+    engine's unbroadcast)"""
     node_name = "CopyBackwards"
 
-    def name(self):  # torch's CopyBackwards is a C++ node, named with its namespace
-        return "torch::autograd::CopyBackwards" if self.node_name == "CopyBackwards" else self.node_name
+    def name(self):
+        return "torch::autograd::CopyBackwards"  # torch's own name for this C++ node
 
     @staticmethod
-    def forward(ctx, old, src, name="CopyBackwards"):
-        ctx.node_name = name
+    def forward(ctx, old, src):
         return np.array(np.broadcast_to(src, old.shape), dtype=old.dtype)
 
     @staticmethod
@@ -186,7 +252,27 @@ class Copy(Function):
         return np.zeros_like(grad), grad
 
 
+class Fill(Function):
+    """x.fill_(value) on a tensor in a graph, value a number: out = value everywhere, in x's
+    dtype;  dx = 0"""
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, old, value=0):
+        return np.array(np.broadcast_to(value, old.shape), dtype=old.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
+
+
+class Zero(Fill):
+    """x.zero_(): x filled with 0."""
+    node_name = "ZeroBackward0"
+
+
 class Clone(Function):
+    """out = a copy of a (row-major);  da = grad"""
     node_name = "CloneBackward0"
 
     @staticmethod
@@ -199,6 +285,7 @@ class Clone(Function):
 
 
 class Cat(Function):
+    """out = the arrays joined along dim;  each array's da = its own stretch of grad along dim"""
     node_name = "CatBackward0"
 
     @staticmethod
@@ -217,6 +304,8 @@ class Cat(Function):
 
 
 class Stack(Function):
+    """out = the arrays stacked along a new dim;  the i-th array's da = grad[..., i, ...]
+    (index i along that dim)"""
     node_name = "StackBackward0"
 
     @staticmethod
