@@ -300,6 +300,20 @@ def write_to_overlapping_memory():
 
 # ---- elementwise ops (facade/elementwise.py) --------------------------------------------------
 
+def integer_division_by_zero():
+    """Integer division (//, rounding_mode='trunc'/'floor') by 0: integers have no inf."""
+    return RuntimeError("ZeroDivisionError")
+
+
+def negative_integer_power():
+    """An integer tensor to a negative Python int (a tensor of exponents truncates instead)."""
+    return RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def subtraction_of_bools():
+    return NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
+
 def unsupported_operand_type(value):
     """A tensor combined with something that is neither a tensor nor a number."""
     return TypeError(f"unsupported operand type: Tensor and {type(value).__name__}")
@@ -527,7 +541,14 @@ def expand_size_mismatch(wanted, size, dim, sizes, shape):
 # joining and cutting: cat, stack, narrow, split, chunk
 
 def cat_of_no_tensors():
-    return RuntimeError("minitorch.cat(): expected a non-empty list of Tensors")
+    return ValueError("minitorch.cat(): expected a non-empty list of Tensors")
+
+
+def copy_from_partly_overlapping_memory():
+    """x[1:].copy_(x[:-1]): the source would be overwritten while it is read."""
+    return RuntimeError("unsupported operation: some elements of the input tensor and the "
+                        "written-to tensor refer to a single memory location. Please clone() "
+                        "the tensor before performing the operation.")
 
 
 def cat_of_0d(position):

@@ -1,4 +1,5 @@
 """Bad input that once leaked numpy's words or passed silently: torch's error, type and text."""
+import numpy as np
 import pytest
 
 import minitorch
@@ -50,3 +51,56 @@ def test_an_impossible_allocation_is_torchs_runtime_error(make):
 def test_the_allocation_error_names_the_bytes():
     with pytest.raises(RuntimeError, match="allocate 8000000000000 bytes"):
         minitorch.zeros(10 ** 12, dtype=minitorch.float64)
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.tensor([5]) // lib.tensor([0]),
+    lambda lib: lib.tensor([5, 6]) // lib.tensor([1, 0]),
+    lambda lib: lib.div(lib.tensor([5]), lib.tensor([0]), rounding_mode="trunc"),
+    lambda lib: lib.div(lib.tensor([5]), 0, rounding_mode="floor"),
+    lambda lib: lib.tensor([0], dtype=lib.int32) // 0,
+    lambda lib: lib.tensor([True]) - lib.tensor([False]),
+    lambda lib: True - lib.tensor([True]),
+    lambda lib: lib.tensor([2]) ** -1,
+], ids=["floordiv", "floordiv_one_zero", "trunc", "floor_number", "int32", "bool_sub",
+        "bool_rsub", "int_to_negative_int"])
+def test_integer_arithmetic_errors_as_torch(case):
+    same_error(case)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.tensor([-2, -1, 0, 1, 2, 3]) ** lib.tensor([-1]),
+    lambda lib: lib.tensor([-2, -1, 0, 1, 2, 3]) ** lib.tensor([-2]),
+    lambda lib: lib.tensor([-1, 1, 2]) ** lib.tensor([[-3], [0], [2]]),
+    lambda lib: 2 ** lib.tensor([-1, -2, 0, 1]),
+    lambda lib: (-1) ** lib.tensor([-1, -2, 3]),
+    lambda lib: 0 ** lib.tensor([-1, 0]),
+    lambda lib: lib.tensor([2], dtype=lib.int32) ** lib.tensor([-1], dtype=lib.int32),
+    lambda lib: lib.tensor([5.0]) // lib.tensor([0.0]),
+])
+def test_integer_powers_and_divisions_give_torchs_values(make):
+    import torch
+    ours, theirs = make(minitorch), make(torch)
+    assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: (lambda x: x[1:].copy_(x[:-1]))(lib.arange(5.0)),
+    lambda lib: (lambda x: x[:-1].copy_(x[1:]))(lib.arange(5.0)),
+    lambda lib: (lambda x: x[0, 1:].copy_(x[0, :-1]))(lib.zeros(2, 4)),
+    lambda lib: lib.cat([]),
+], ids=["copy_right", "copy_left", "copy_2d", "cat_nothing"])
+def test_shape_errors_as_torch(case):
+    same_error(case)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: (lambda x: x.copy_(x))(lib.arange(5.0)),
+    lambda lib: (lambda x: x[1:].copy_(x[1:]))(lib.arange(5.0)),
+    lambda lib: (lambda x: x[::2].copy_(x[1::2]))(lib.arange(6.0)),
+    lambda lib: (lambda x: x[:2].copy_(x[3:]))(lib.arange(5.0)),
+], ids=["itself", "same_block", "interleaved", "disjoint"])
+def test_copies_torch_allows_still_work(make):
+    import torch
+    np.testing.assert_array_equal(make(minitorch).numpy(), make(torch).numpy())

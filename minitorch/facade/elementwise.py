@@ -65,7 +65,10 @@ def sub(input, other, *, alpha=1):
         other = other * alpha
     if not isinstance(input, TensorBase):
         return rsub(other, input)
-    return Sub.apply(*promote(input, other))
+    input, other = promote(input, other)
+    if input._data.dtype == np.bool_:
+        raise errors.subtraction_of_bools()
+    return Sub.apply(input, other)
 
 
 def rsub(input, other):
@@ -73,6 +76,8 @@ def rsub(input, other):
     if isinstance(other, TensorBase):
         return sub(other, input)
     input, other = promote(input, other)
+    if input._data.dtype == np.bool_:
+        raise errors.subtraction_of_bools()
     return Rsub.apply(input, number=other)
 
 
@@ -95,6 +100,9 @@ def div(input, other, *, rounding_mode=None):
 
 
 def _rounded_division(dividend, divisor, mode):
+    if np.asarray(dividend).dtype.kind in "iub" and np.asarray(divisor).dtype.kind in "iub" \
+            and not np.all(divisor):  # integers have no inf: torch refuses to divide by 0
+        raise errors.integer_division_by_zero()
     if mode == "floor":
         return np.floor_divide(dividend, divisor)
     if mode == "trunc":
@@ -113,6 +121,8 @@ def pow(input, exponent):
     if isinstance(exponent, TensorBase):
         return Pow.apply(*promote(input, exponent))
     input, exponent = promote(input, exponent)
+    if input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+        raise errors.negative_integer_power()
     return PowScalar.apply(input, exponent=exponent)
 
 

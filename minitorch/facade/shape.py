@@ -395,9 +395,22 @@ def _check_index_put(input, index, value):
 
 def copy_(input, src, non_blocking=False):
     check_fits(input._data.shape, np.shape(src._data if isinstance(src, TensorBase) else src))
+    if isinstance(src, TensorBase) and _overlap_partly(input._data, src._data):
+        raise errors.copy_from_partly_overlapping_memory()
     if isinstance(src, TensorBase) and src._data.dtype != input._data.dtype:
         src = src.to(input.dtype)
     return apply_inplace(input, Copy.apply, src)
+
+
+def _overlap_partly(a, b):
+    """torch's rule for copy_: two dense blocks of memory that overlap without being the
+    very same block (strided layouts are too hard to tell, and are let through, as torch)."""
+    if a.size == 0 or b.size == 0 or not (a.flags.c_contiguous or a.flags.f_contiguous) \
+            or not (b.flags.c_contiguous or b.flags.f_contiguous):
+        return False
+    start_a, start_b = a.__array_interface__["data"][0], b.__array_interface__["data"][0]
+    end_a, end_b = start_a + a.nbytes, start_b + b.nbytes
+    return start_a < end_b and start_b < end_a and (start_a, end_a) != (start_b, end_b)
 
 
 def fill_(input, value):

@@ -155,6 +155,20 @@ class Div(Function):
         return grad_a, (None if a is None else -grad_a * a / b)
 
 
+def power(a, b):
+    """a ** b. An integer to a negative integer power truncates toward zero, as in C and
+    torch (numpy refuses): 1 stays 1, -1 alternates its sign, anything else gives 0."""
+    if np.asarray(b).dtype.kind not in "iu" or np.asarray(a).dtype.kind not in "iu":
+        return a ** b
+    negative = np.asarray(b) < 0
+    if not negative.any():
+        return a ** b
+    out = np.asarray(a) ** np.where(negative, 1, b)  # (any power will do where b < 0)
+    odd = np.asarray(b) % 2 == 1
+    truncated = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, truncated, out).astype(out.dtype, copy=False)
+
+
 class PowScalar(Function):
     """out = a ** p, p a number;  da = grad * p * a ** (p - 1)  (0 when p = 0)"""
     node_name = "PowBackward0"
@@ -180,7 +194,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        out = power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -200,7 +214,7 @@ class RPow(Function):
 
     @staticmethod
     def forward(ctx, b, base=1):
-        out = np.power(base, b, dtype=b.dtype) if b.dtype.kind == "f" else base ** b
+        out = np.power(base, b, dtype=b.dtype) if b.dtype.kind == "f" else power(base, b)
         ctx.save_for_backward(out)
         ctx.log_base = np.log(base)
         return out
