@@ -1,24 +1,23 @@
-"""torch's surface for softmax and log_softmax: the dim (and torch's legacy default), dtype.
+"""torch's surface for softmax and log_softmax: the dim (and torch's legacy default when
+none is given), the dtype option, the float-only check. torch.softmax,
+nn.functional.softmax and Tensor.softmax are all this one function (log_softmax alike).
 
 The math is in ops/softmax.py.
 """
 import warnings
 
-from ..dtypes import raise_not_implemented
+from .. import errors
 from ..ops.softmax import LogSoftmax, Softmax
 
 
 def _softmax_dim(input, dim, name):
-    """The dim to normalise over (torch's legacy choice when none is given). Only floats
-    have a softmax: torch's kernel names itself ("_lastdim" when dim is the last one)."""
+    """The dim to normalise over (torch's legacy choice when none is given)."""
     if dim is None:
-        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
-                      "call to include dim=X as an argument.", stacklevel=3)
+        warnings.warn(errors.implicit_softmax_dim(name), stacklevel=3)
         dim = 0 if input.ndim in (0, 1, 3) else 1
     dim = input._dim(dim) if input.ndim else 0
     if not input.is_floating_point():
-        last = "_lastdim" if dim == max(input.ndim - 1, 0) else ""
-        raise_not_implemented(f"{name}{last}_kernel_impl", input.dtype.np)
+        raise errors.softmax_of_non_float(name, dim == max(input.ndim - 1, 0), input.dtype.np)
     return dim
 
 

@@ -1,8 +1,8 @@
 """Matrix products: matmul (and its 1-D, 2-D and batched cases), mm, bmm, addmm, dot, mv.
 
-All run on numpy's matmul, i.e. BLAS. The backward of C = A @ B is
-dA = dC @ B^T and dB = A^T @ dC; batch dims that were broadcast are summed back by the
-engine.
+All run on numpy's matmul, i.e. BLAS. For C = A @ B the backward is two more products,
+dA = dC B^T and dB = A^T dC; batch dims that were broadcast are summed back by the
+engine. A 1-D operand takes part as a matrix of one row (A) or one column (B).
 """
 import numpy as np
 
@@ -10,15 +10,18 @@ from ..autograd.function import Function
 
 
 def _swap(x):
+    """x^T: the last two axes swapped (each matrix of a batch transposed)."""
     return np.swapaxes(x, -1, -2)
 
 
 class Matmul(Function):
-    node_name = "MmBackward0"
+    """C = A @ B;  dA = dC B^T,  dB = A^T dC
+
+    The math every product below shares; torch names its node by the case, so the
+    facade applies one of the subclasses."""
 
     @staticmethod
-    def forward(ctx, a, b, name="MmBackward0"):
-        ctx.node_name = name
+    def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad or (False, False)
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         ctx.ndims = a.ndim, b.ndim
@@ -28,10 +31,9 @@ class Matmul(Function):
     def backward(ctx, grad):
         a, b = ctx.saved  # a is kept only when b wants a gradient, and b when a does
         a_ndim, b_ndim = ctx.ndims
-        if a_ndim == 1 and b_ndim == 1:  # dot product
+        if a_ndim == 1 and b_ndim == 1:  # dot product: c = a . b
             return (None if b is None else grad * b), (None if a is None else grad * a)
-        # treat a 1-D operand as a matrix of one row (a) or one column (b)
-        g = np.expand_dims(grad, -2) if a_ndim == 1 else grad
+        g = np.expand_dims(grad, -2) if a_ndim == 1 else grad  # (dC as a matrix)
         g = np.expand_dims(g, -1) if b_ndim == 1 else g
         grad_a = grad_b = None
         if b is not None:
@@ -43,8 +45,38 @@ class Matmul(Function):
         return grad_a, grad_b
 
 
+class Mm(Matmul):
+    """matrix @ matrix"""
+    node_name = "MmBackward0"
+
+
+class Dot(Matmul):
+    """vector . vector:  c = sum(a * b);  da = grad * b,  db = grad * a"""
+    node_name = "DotBackward0"
+
+
+class Mv(Matmul):
+    """matrix @ vector"""
+    node_name = "MvBackward0"
+
+
+class Bmm(Matmul):
+    """a batch of matrices @ a batch of matrices"""
+    node_name = "BmmBackward0"
+
+
+class MatmulUnsafeView(Matmul):
+    """a batch of matrices @ one matrix or vector: torch folds the batch into the rows of
+    one product and views the result back, so its graph shows the view's node (minitorch
+    also uses it for vector @ matrix, where torch shows SqueezeBackward4 over an mm)"""
+    node_name = "UnsafeViewBackward0"
+
+
 class Addmm(Function):
-    """beta * input + alpha * (mat1 @ mat2): Linear's whole forward in one node."""
+    """out = beta input + alpha (mat1 @ mat2);
+    dinput = beta grad,  dmat1 = alpha grad mat2^T,  dmat2 = alpha mat1^T grad
+
+    Linear's whole forward in one node."""
     node_name = "AddmmBackward0"
 
     @staticmethod

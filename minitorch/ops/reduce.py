@@ -1,8 +1,10 @@
-"""Reductions: sum, mean, var, std, max/min (with and without dim), amax/amin, logsumexp,
-argmax/argmin.
+"""Reductions: sum, mean, var, std, max/min (of all elements, and along a dim),
+amax/amin, logsumexp and the vector norm.
 
-Backward of a reduction broadcasts the output's gradient back over the reduced axes
-(`_expand`); keepdim only changes whether those axes are still there.
+Each reduces `a` over `axes` (None: all of them). The shared rule of their backward:
+an output summarises several inputs, so its gradient is broadcast back over the reduced
+axes (`_expand`) and then weighted by how each input entered the output. keepdim only
+changes whether the reduced axes are still there (as 1s) in the output and its gradient.
 """
 import numpy as np
 
@@ -11,7 +13,7 @@ from ..autograd.function import Function
 
 
 def _count(shape, axes):
-    """How many elements each output of a reduction over `axes` summarises."""
+    """n: how many elements each output of a reduction over `axes` summarises."""
     return int(np.prod(shape if axes is None else [shape[i] for i in axes]))
 
 
@@ -24,13 +26,19 @@ def _expand(grad, shape, axes, keepdim):
     return out
 
 
+def _deviations(a, axes, correction):
+    """a - mean(a) over axes, and var's divisor n - correction (0 when n <= correction: the
+    result is then inf or nan, as in torch; arrays divide by 0 without raising)."""
+    n = _count(a.shape, axes)
+    return a - a.sum(axis=axes, keepdims=True) / n, float(n - correction) if n > correction else 0.0
+
+
 class Sum(Function):
+    """out = sum(a) over all elements;  da = grad (broadcast back: each a entered once)"""
     node_name = "SumBackward0"
 
     @staticmethod
     def forward(ctx, a, axes=None, keepdim=False, dtype=None):
-        if axes is not None:
-            ctx.node_name = "SumBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         return dtypes.widen(a).sum(axis=axes, keepdims=keepdim, dtype=dtype).astype(
             dtype or a.dtype, copy=False)
@@ -40,55 +48,60 @@ class Sum(Function):
         return _expand(grad, ctx.shape, ctx.axes, ctx.keepdim)
 
 
+class SumDim(Sum):
+    """out = sum(a) over the dims given;  da = grad (broadcast back over those dims)"""
+    node_name = "SumBackward1"
+
+
 class Mean(Function):
+    """out = sum(a) / n over all elements;  da = grad / n"""
     node_name = "MeanBackward0"
 
     @staticmethod
     def forward(ctx, a, axes=None, keepdim=False):
-        if axes is not None:
-            ctx.node_name = "MeanBackward1"
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
         ctx.count = _count(a.shape, axes)
-        return (dtypes.widen(a).sum(axis=axes, keepdims=keepdim) / ctx.count).astype(a.dtype, copy=False)
+        out = dtypes.widen(a).sum(axis=axes, keepdims=keepdim) / ctx.count
+        return out.astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         return _expand(grad / ctx.count, ctx.shape, ctx.axes, ctx.keepdim)
 
 
+class MeanDim(Mean):
+    """out = sum(a) / n over the dims given;  da = grad / n"""
+    node_name = "MeanBackward1"
+
+
 class Var(Function):
+    """out = sum((a - mean)^2) / (n - correction);  da = grad * 2 (a - mean) / (n - correction)"""
     node_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.save_for_backward(a)
-        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        dtype, a = a.dtype, dtypes.widen(a)
-        n = _count(a.shape, axes)
-        ctx.dof = float(n - correction) if n > correction else 0.0  # 0 gives inf/nan, as in torch
-        ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
+        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.centered, ctx.dof = _deviations(dtypes.widen(a), axes, correction)
         out = (ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof
-        return out.astype(dtype, copy=False)
+        return out.astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved
-        g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
-        return g * 2 * ctx.centered / ctx.dof  # (arrays divide by 0 without raising)
+        return _expand(grad, a.shape, ctx.axes, ctx.keepdim) * 2 * ctx.centered / ctx.dof
 
 
 class Std(Function):
+    """out = sqrt(var(a));  da = grad * (a - mean) / ((n - correction) * out)  (0 where out = 0)"""
     node_name = "StdBackward0"
 
     @staticmethod
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, a.shape
-        dtype, a = a.dtype, dtypes.widen(a)
-        n = _count(a.shape, axes)
-        ctx.dof = float(n - correction) if n > correction else 0.0
-        ctx.centered = a - a.sum(axis=axes, keepdims=True) / n
+        ctx.centered, ctx.dof = _deviations(dtypes.widen(a), axes, correction)
         out = np.sqrt((ctx.centered * ctx.centered).sum(axis=axes, keepdims=keepdim) / ctx.dof)
-        out = out.astype(dtype, copy=False)
+        out = out.astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -100,13 +113,16 @@ class Std(Function):
 
 
 class Amax(Function):
-    """max/min over dims, value only; the gradient is shared evenly among tied maxima."""
+    """out = max(a) over axes;  da = grad * (a == out) / count(a == out)
+
+    Tied maxima share the gradient evenly. The mask multiplies, as in torch: a nan or inf
+    gradient reaches every input (0 * nan is nan), and a nan maximum matches no input."""
     node_name = "AmaxBackward0"
+    extreme = staticmethod(np.max)
 
     @staticmethod
-    def forward(ctx, a, axes=None, keepdim=False, name="AmaxBackward0", reduce=np.max):
-        ctx.node_name = name
-        out = reduce(a, axis=axes, keepdims=keepdim)
+    def forward(ctx, a, axes=None, keepdim=False):
+        out = ctx.extreme(a, axis=axes, keepdims=keepdim)
         ctx.save_for_backward(a, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out
@@ -114,28 +130,55 @@ class Amax(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved
-        out = _expand(out, a.shape, ctx.axes, ctx.keepdim)
-        hit = a == out
-        if ctx.node_name in ("MaxBackward1", "MinBackward1"):  # max(): a nan maximum is where
-            hit |= np.isnan(a) & np.isnan(out)                 # the nans are (amax: all nan)
-        share = _expand(grad, a.shape, ctx.axes, ctx.keepdim) / hit.sum(axis=ctx.axes,
-                                                                          keepdims=True)
-        if ctx.node_name in ("MaxBackward1", "MinBackward1"):
-            return np.where(hit, share, 0)   # torch selects: a nan gradient stays on the max
-        return hit * share                   # amax/amin: torch multiplies by the mask
+        hit = a == _expand(out, a.shape, ctx.axes, ctx.keepdim)
+        count = hit.sum(axis=ctx.axes, keepdims=True)
+        return hit * (_expand(grad, a.shape, ctx.axes, ctx.keepdim) / count)
+
+
+class Amin(Amax):
+    """out = min(a) over axes;  da = grad * (a == out) / count(a == out)"""
+    node_name = "AminBackward0"
+    extreme = staticmethod(np.min)
+
+
+class Max(Function):
+    """out = max(a) of all elements;  da = grad / count(a == out) where a == out, else 0
+
+    A nan maximum is where the nans are. The gradient is selected onto those places, as
+    torch's max() does (a nan gradient stays there; amax's mask multiplies instead)."""
+    node_name = "MaxBackward1"
+    extreme = staticmethod(np.max)
+
+    @staticmethod
+    def forward(ctx, a):
+        out = ctx.extreme(a)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved
+        hit = np.isnan(a) if np.isnan(out) else a == out
+        return np.where(hit, grad / hit.sum(), 0)
+
+
+class Min(Max):
+    """out = min(a) of all elements;  da = grad / count(a == out) where a == out, else 0"""
+    node_name = "MinBackward1"
+    extreme = staticmethod(np.min)
 
 
 class MaxDim(Function):
-    """max/min along one dim: (values, indices); the gradient goes to the index returned."""
+    """values, indices = max of a along dim;  da = grad at the index returned, 0 elsewhere"""
     node_name = "MaxBackward0"
+    arg_extreme = staticmethod(np.argmax)
 
     @staticmethod
-    def forward(ctx, a, dim=0, keepdim=False, name="MaxBackward0", arg=np.argmax):
-        ctx.node_name = name
+    def forward(ctx, a, dim=0, keepdim=False):
         if dim is None:  # a 0-d tensor: its one value, at index 0
             ctx.shape, ctx.idx, ctx.dim = a.shape, np.zeros((1,), np.int64), 0
             return a.copy(), np.zeros((), np.int64)
-        idx = np.expand_dims(arg(a, axis=dim), dim)
+        idx = np.expand_dims(ctx.arg_extreme(a, axis=dim), dim)
         values = np.take_along_axis(a, idx, axis=dim)
         ctx.shape, ctx.dim, ctx.idx = a.shape, dim, idx
         if not keepdim:
@@ -151,7 +194,14 @@ class MaxDim(Function):
         return out
 
 
+class MinDim(MaxDim):
+    """values, indices = min of a along dim;  da = grad at the index returned, 0 elsewhere"""
+    node_name = "MinBackward0"
+    arg_extreme = staticmethod(np.argmin)
+
+
 class Logsumexp(Function):
+    """out = log(sum(exp(a))) over axes;  da = grad * exp(a - out)  (= grad * softmax(a))"""
     node_name = "LogsumexpBackward0"
 
     @staticmethod
@@ -170,7 +220,11 @@ class Logsumexp(Function):
 
 
 class Norm(Function):
-    """The vector p-norm over dims: (sum |a|^p)^(1/p); p = inf is max |a|."""
+    """out = (sum |a|^p)^(1/p) over axes;  da = grad * a |a|^(p-2) / out^(p-1)
+
+    p = 1: da = grad * sign(a);  p = inf (out = max |a|): grad * sign(a) shared evenly
+    among the largest |a|;  p = 0 (how many are not zero): no gradient. A zero norm gets
+    a zero gradient."""
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
@@ -179,7 +233,7 @@ class Norm(Function):
         mag = np.abs(dtypes.widen(a))
         if p == np.inf:
             out = mag.max(axis=axes, keepdims=True, initial=0)
-        elif p == 0:  # how many are not zero
+        elif p == 0:
             out = (mag != 0).sum(axis=axes, keepdims=True)
         elif p == 2:
             out = np.sqrt((mag * mag).sum(axis=axes, keepdims=True))
@@ -194,13 +248,12 @@ class Norm(Function):
         a, out = ctx.saved
         p = ctx.p
         if p == 0:
-            return None  # a count has no gradient (torch leaves .grad unset too)
+            return None  # (torch leaves .grad unset too)
         g = _expand(grad, a.shape, ctx.axes, ctx.keepdim)
         if p == np.inf:
-            hit = np.abs(a) == out  # shared evenly among the largest |a|, as in torch
+            hit = np.abs(a) == out
             return g * np.sign(a) * hit / hit.sum(axis=ctx.axes, keepdims=True)
         if p == 1:
             return g * np.sign(a)
-        # d/da = a |a|^(p-2) / norm^(p-1); a zero norm gets a zero gradient
         scale = np.where(out == 0, 0, 1 / np.where(out == 0, 1, out) ** (p - 1))
         return g * a * np.abs(a) ** (p - 2) * scale if p != 2 else g * a * scale

@@ -1,10 +1,5 @@
-"""softmax and log_softmax along one dim, computed stably (the max is subtracted first).
-
-With y = softmax(x):     dx = y * (dy - sum(dy * y))
-With y = log_softmax(x): dx = dy - softmax(x) * sum(dy)
-
-softmax() and log_softmax() check their input as torch does (the dim, integer inputs) and
-are torch.softmax, nn.functional.softmax and Tensor.softmax alike.
+"""softmax and log_softmax along one dim, computed stably (the max is subtracted first,
+which changes neither result).
 
 float16 is computed in float32 and rounded once at the end, as torch's kernels do (a sum
 of thousands of float16 terms would otherwise lose several digits).
@@ -16,6 +11,7 @@ from ..dtypes import widen
 
 
 class Softmax(Function):
+    """y = exp(x) / sum(exp(x));  dx = y * (dy - sum(dy * y))"""
     node_name = "SoftmaxBackward0"
 
     @staticmethod
@@ -35,6 +31,7 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    """y = x - log(sum(exp(x)));  dx = dy - exp(y) * sum(dy)   (exp(y) = softmax(x))"""
     node_name = "LogSoftmaxBackward0"
 
     @staticmethod
