@@ -131,6 +131,17 @@ def test_resize_graph_names():
         assert names[minitorch] == names[torch]
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("antialias", [True, False])
+def test_resize_node_name_of_every_mode(mode, antialias):
+    """One op class per torch node: each (mode, antialias) shows torch's grad_fn name."""
+    names = []
+    for lib in (minitorch, torch):
+        x = lib.ones(1, 2, 8, 6, requires_grad=True)
+        names.append(resize_fn((5, 4), mode, antialias=antialias)(lib, x).grad_fn.name())
+    assert names[0] == names[1]
+
+
 def test_resize_to_width_one_is_not_torchs_repeated_row():
     """minitorch resizes each axis on its own, so resizing a column to a column equals
     resizing the transposed row to a row, which torch gets right."""

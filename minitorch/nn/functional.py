@@ -1,25 +1,27 @@
 """nn.functional: the stateless functions layers call, with torch's arguments and checks.
 
-Each checks its input as torch does (same error types and texts), then runs one op from
-`minitorch/ops/` whose forward and backward sit side by side.
+This is the facade of the nn ops (as facade/ is for the tensor's): each function reads
+torch's argument forms (an int or a pair, padding='same', the legacy size_average/reduce
+flags), checks its input as torch does and in torch's order (same error types and texts,
+built in errors.py), then runs one op from `minitorch/ops/` (conv, pooling, loss, dropout)
+whose forward and backward sit side by side. Where torch's graph shows different nodes
+for one function (nll_loss of images: NllLoss2DBackward0), the function picks the op class.
 """
 import math
 import warnings
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..autograd.grad_mode import is_grad_enabled
-from ..creation import _gen
 from ..autograd.views import apply_inplace
-from ..facade import elementwise as E
-from ..facade import shape as S
+from ..creation import _gen
+from ..facade import elementwise
 from ..facade.linalg import addmm, matmul
+from ..facade.shape import flatten  # noqa: F401  (torch has it here too)
 from ..facade.softmax import log_softmax, softmax  # noqa: F401  (torch has them here too)
 from ..ops.conv import Conv2d
 from ..ops.dropout import Dropout
-from ..ops.loss import MseLoss, NllLoss
+from ..ops.loss import MseLoss, NllLoss, NllLoss2d
 from ..ops.pooling import AvgPool2d, MaxPool2d, pooled_size
-
-flatten = S.flatten
 
 
 def _pair(x):
@@ -29,28 +31,27 @@ def _pair(x):
 # ---- activations ----------------------------------------------------------------------------
 
 def relu(input, inplace=False):
-    return input.relu_() if inplace else E.relu(input)
+    return input.relu_() if inplace else elementwise.relu(input)
 
 
 def tanh(input):
-    return E.tanh(input)
+    return elementwise.tanh(input)
 
 
 def sigmoid(input):
-    return E.sigmoid(input)
+    return elementwise.sigmoid(input)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
     if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        raise errors.dropout_probability(p)
     if not training or p == 0:
         return input
     if p < 1 and not input.is_floating_point():  # 1/(1-p) cannot be written into ints
-        raise RuntimeError("result type Float can't be cast to the desired output type "
-                           f"{dtypes.scalar_name(input.dtype.np)}")
+        raise errors.result_type_cannot_be_cast(dtypes.float32.np, input.dtype.np)
     if inplace:
-        return apply_inplace(input, Dropout.apply, None, p=p, rng=_gen(None))
-    return Dropout.apply(input, None, p=p, rng=_gen(None))
+        return apply_inplace(input, Dropout.apply, p=p, rng=_gen(None))
+    return Dropout.apply(input, p=p, rng=_gen(None))
 
 
 # ---- linear and convolution -----------------------------------------------------------------
@@ -61,8 +62,7 @@ def linear(input, weight, bias=None):
     rows for that node and the result viewed back; anything else is a matmul plus the
     bias added in place (it may broadcast, and the product keeps its dtype)."""
     if input.ndim == 0 or weight.ndim == 0:
-        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
-                           f"{input.ndim}D and {weight.ndim}D")
+        raise errors.linear_of_0d(input.ndim, weight.ndim)
     if bias is None:
         return matmul(input, weight.t())
     if input.ndim == 2 or (bias.ndim == 1 and input.is_contiguous()):
@@ -77,18 +77,16 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation of (N, C, H, W) (or unbatched (C, H, W)) with weight
     (O, C/groups, kh, kw). padding may be an int, a pair, 'valid' or 'same'."""
     if input.ndim not in (3, 4):
-        raise RuntimeError("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
-                           f"input of size: {list(input.shape)}")
+        raise errors.conv2d_input_rank(input.shape)
     if input.ndim == 3:
         return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
                       groups).squeeze(0)
     if bias is not None and bias.dtype != input.dtype:
-        raise RuntimeError(f"Input type ({dtypes.c_type_name(input.dtype.np)}) and bias type "
-                           f"({dtypes.c_type_name(bias.dtype.np)}) should be the same")
+        raise errors.conv_bias_dtype(input.dtype.np, bias.dtype.np)
     if weight.ndim < 3:
-        raise RuntimeError("weight should have at least three dimensions")
+        raise errors.conv_weight_rank()
     if groups <= 0:
-        raise RuntimeError("non-positive groups is not supported")
+        raise errors.conv_groups_not_positive()
     dims = weight.ndim - 2  # torch reads the number of spatial dims off the weight
     stride, dilation = _conv_arg(stride, "stride", dims), _conv_arg(dilation, "dilation", dims)
     kernel = weight.shape[2:]
@@ -98,35 +96,27 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         pad_h, pad_w = _conv_arg(padding, "padding", dims)
         padding = (pad_h, pad_h, pad_w, pad_w)
     if min(stride) <= 0:
-        raise RuntimeError("non-positive stride is not supported")
+        raise errors.conv_stride_not_positive()
     if min(padding) < 0:
-        raise RuntimeError("negative padding is not supported")
+        raise errors.conv_padding_negative()
     if min(dilation) < 0:
-        raise RuntimeError("dilation should be greater than zero")
+        raise errors.conv_dilation_negative()
     if min(dilation) == 0:
-        raise RuntimeError("non-positive dilation is not supported")
+        raise errors.conv_dilation_zero()
     n, c, h, w = input.shape
     o, cg = weight.shape[:2]
     if o < groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
-                           f"dimension 0, but got weight of size {list(weight.shape)} instead")
+        raise errors.conv_weight_fewer_than_groups(groups, weight.shape)
     if o % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
-                           f"at dimension 0, but got weight of size [{list(weight.shape)}] instead")
+        raise errors.conv_weight_not_divisible_by_groups(groups, weight.shape)
     if c != cg * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
-                           f"expected input{list(input.shape)} to have {cg * groups} channels, "
-                           f"but got {c} channels instead")
+        raise errors.conv_channels_mismatch(groups, weight.shape, input.shape, cg * groups, c)
     if bias is not None and (bias.ndim != 1 or bias.shape[0] != o):
-        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
-                           f"1-dimensional with {o} elements, but got bias of size "
-                           f"{list(bias.shape)} instead")
-    ph, pw = padding[0] + padding[1] + h, padding[2] + padding[3] + w
-    eh, ew = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
-    if ph < eh or pw < ew:
-        raise RuntimeError(f"Calculated padded input size per channel: ({ph} x {pw}). Kernel "
-                           f"size: ({eh} x {ew}). Kernel size can't be greater than actual "
-                           "input size")
+        raise errors.conv_bias_shape(weight.shape, o, bias.shape)
+    padded_h, padded_w = padding[0] + padding[1] + h, padding[2] + padding[3] + w
+    kernel_h, kernel_w = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]  # dilated
+    if padded_h < kernel_h or padded_w < kernel_w:
+        raise errors.conv_kernel_larger_than_input((padded_h, padded_w), (kernel_h, kernel_w))
     _same_dtype(input, weight)
     return Conv2d.apply(input, weight, bias, stride=stride, padding=padding,
                         dilation=dilation, groups=groups)
@@ -138,9 +128,7 @@ def _conv_arg(value, name, dims):
     if len(value) == 1:
         value = value * dims
     if len(value) != dims:
-        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dims} "
-                           f"values to match the convolution dimensions, but got "
-                           f"{name}={list(value)}")
+        raise errors.conv_argument_length(name, dims, value)
     return value
 
 
@@ -150,17 +138,16 @@ def _padding_from_string(padding, kernel, stride, dilation):
     if padding == "valid":
         return (0, 0, 0, 0)
     if padding != "same":
-        raise RuntimeError(f"Invalid padding string: '{padding}'")
+        raise errors.conv_padding_string(padding)
     if stride != (1, 1):
-        raise RuntimeError("padding='same' is not supported for strided convolutions")
+        raise errors.conv_same_padding_with_stride()
     th, tw = (d * (k - 1) for d, k in zip(dilation, kernel))
     return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
 
 
 def _same_dtype(input, weight):
     if input.dtype != weight.dtype:
-        raise RuntimeError(f"expected scalar type {dtypes.scalar_name(input.dtype.np)} but "
-                           f"found {dtypes.scalar_name(weight.dtype.np)}")
+        raise errors.scalar_type_mismatch(input.dtype.np, weight.dtype.np)
 
 
 # ---- pooling -------------------------------------------------------------------------------
@@ -168,50 +155,44 @@ def _same_dtype(input, weight):
 def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
     """kernel, stride, padding and dilation as pairs, and the output size; checked as torch
     checks them and in its order, so the message names the first problem torch meets."""
-    kernel = _pool_arg(kernel_size, name, "kernel_size", "either be a single int")
+    kernel = _pool_arg(kernel_size, name, "kernel_size")
     stride = kernel if stride is None or stride == [] or stride == () else _pool_arg(
-        stride, name, "stride", "either be omitted, a single int")
-    padding = _pool_arg(padding, name, "padding", "either be a single int")
-    dilation = _pool_arg(dilation, name, "dilation", "be either a single int")
+        stride, name, "stride")
+    padding = _pool_arg(padding, name, "padding")
+    dilation = _pool_arg(dilation, name, "dilation")
     if name == "max_pool2d" and input.ndim not in (3, 4):
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+        raise errors.max_pool2d_input_rank()
     channels = input.shape[input._dim(-3)]  # avg_pool2d reads it unchecked: an IndexError
     out = []
     for size, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
         if s == 0:
-            raise RuntimeError("stride should not be zero")
+            raise errors.pool_stride_zero()
         if p < 0:
-            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+            raise errors.pool_padding_negative(p)
         if p > int((d * (k - 1) + 1) / 2):  # (C++ division truncates toward zero)
-            raise RuntimeError("pad should be at most half of effective kernel size, but got "
-                               f"pad={p}, kernel_size={k} and dilation={d}")
+            raise errors.pool_padding_over_half_dilated_kernel(p, k, d)
         out.append(pooled_size(size, k, s, p, d, ceil_mode))
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
     if kh <= 0 or kw <= 0:
-        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kh} kW: {kw}")
+        raise errors.pool_kernel_not_positive(kh, kw)
     if sh <= 0 or sw <= 0:
-        raise RuntimeError(f"stride should be greater than zero, but got dH: {sh} dW: {sw}")
+        raise errors.pool_stride_not_positive(sh, sw)
     if dh <= 0 or dw <= 0:
-        raise RuntimeError("dilation should be greater than zero, but got dilationH: "
-                           f"{dh} dilationW: {dw}")
+        raise errors.pool_dilation_not_positive(dh, dw)
     if input.ndim not in (3, 4) or 0 in input.shape[-3:]:  # only the batch may be empty
-        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
-                           f"size for input, but got:{list(input.shape)}")
+        raise errors.pool_input_rank(input.shape)
     if ph > kh // 2 or pw > kw // 2:
-        raise RuntimeError("pad should be smaller than or equal to half of kernel size, but got "
-                           f"padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}")
+        raise errors.pool_padding_over_half_kernel(ph, pw, kh, kw)
     if min(out) < 1:
-        h, w = input.shape[-2:]
-        raise RuntimeError(f"Given input size: ({channels}x{h}x{w}). Calculated output size: "
-                           f"({channels}x{out[0]}x{out[1]}). Output size is too small")
+        raise errors.pool_output_too_small(channels, input.shape[-2:], out)
     return kernel, stride, padding, dilation, tuple(out)
 
 
-def _pool_arg(value, name, what, allowed):
+def _pool_arg(value, name, argument):
     """A pooling argument as a pair: one int (or a 1-tuple) serves both dims."""
     value = tuple(value) if isinstance(value, (tuple, list)) else (value,)
     if len(value) not in (1, 2):
-        raise RuntimeError(f"{name}: {what} must {allowed}, or a tuple of two ints")
+        raise errors.pool_argument_not_a_pair(name, argument)
     return value * 2 if len(value) == 1 else value
 
 
@@ -220,7 +201,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     kernel, stride, padding, dilation, out = _pool_geometry(
         input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     if input.dtype == dtypes.bool:
-        dtypes.raise_not_implemented("max_pool2d", input.dtype.np)
+        raise errors.not_implemented_for("max_pool2d", input.dtype.np)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result, indices = MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=padding,
@@ -233,11 +214,11 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
+        raise errors.avg_pool_divisor_zero()
     kernel, stride, padding, _, out = _pool_geometry(
         input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if not input.is_floating_point() and input.dtype != dtypes.int64:
-        dtypes.raise_not_implemented("avg_pool2d", input.dtype.np)
+        raise errors.not_implemented_for("avg_pool2d", input.dtype.np)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     result = AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, out_size=out,
@@ -260,7 +241,7 @@ def _reduction(size_average, reduce, reduction):
         warnings.warn("size_average and reduce args will be deprecated, please use "
                       f"reduction='{reduction}' instead.", stacklevel=3)
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise errors.invalid_reduction(reduction)
     return reduction
 
 
@@ -272,7 +253,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
                       "to broadcasting. Please ensure they have the same size.", stacklevel=2)
     dtype = dtypes.result_type(input._data, target._data)  # computed in torch's common dtype
     if dtype.kind != "f":
-        dtypes.raise_not_implemented("mse_cpu", dtype)
+        raise errors.not_implemented_for("mse_cpu", dtype)
     return MseLoss.apply(input, target, reduction=reduction, dtype=dtype)
 
 
@@ -281,68 +262,61 @@ def _check_class_target(input, target, weight, n_classes, ignore_index):
     shape for the input's rank, a weight that requires grad (nll_loss has no gradient for
     it), the target's dtype, the weight, then every target in range."""
     if input.ndim > 1 and (target.ndim == 0 or input.shape[0] != target.shape[0]):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0] if target.ndim else 0}).")
+        raise errors.loss_batch_size_mismatch(input.shape[0],
+                                              target.shape[0] if target.ndim else 0)
     if input.ndim == 4:
         if target.ndim != 3:
-            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
-                               f"targets of dimension: {target.ndim}")
-        if target.shape != input.shape[:1] + input.shape[2:]:   # (torch's message lacks ')')
-            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: "
-                               f"{list(target.shape)}")
+            raise errors.spatial_target_rank(target.ndim)
+        if target.shape != input.shape[:1] + input.shape[2:]:
+            raise errors.spatial_target_size_mismatch(input.shape, target.shape)
     elif input.ndim > 2:
         if target.shape != input.shape[:1] + input.shape[2:]:
-            raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, "
-                               f"got {list(target.shape)}")
+            raise errors.target_size_mismatch(input.shape[:1] + input.shape[2:], target.shape)
     elif target.ndim > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise errors.multi_target()
     elif input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
-        raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
-                         f"{target.shape[0]}")
+        raise errors.unbatched_target_size(target.shape[0])
     if weight is not None and weight.requires_grad and is_grad_enabled():
-        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with "
-                           "respect to argument 'weight'. This input cannot have "
-                           "requires_grad True.")
+        raise errors.nll_loss_weight_requires_grad()
     if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError("expected target dtype to be Long or Byte, but got "
-                           f"{dtypes.scalar_name(target.dtype.np)}")
+        raise errors.class_target_dtype(target.dtype.np)
     if weight is not None:
-        _check_class_weight(weight, n_classes, "")
+        _check_class_weight(weight, n_classes)
         _same_dtype(input, weight)
-    t = target._data
-    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+    targets = target._data
+    bad = (targets != ignore_index) & ((targets < 0) | (targets >= n_classes))
     if bad.any():
-        raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+        raise errors.target_out_of_bounds(targets[bad].flat[0])
 
 
-def _check_class_weight(weight, n_classes, prefix):
+def _check_class_weight(weight, n_classes, function=None):
     if weight.ndim != 1 or weight.shape[0] != n_classes:
-        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {n_classes} "
-                           "classes or no classes but got weight tensor of shape: "
-                           f"{list(weight.shape)}")
+        raise errors.class_weight_shape(n_classes, weight.shape, function)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+        raise errors.loss_input_of_0d(input.ndim)
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     _check_class_target(input, target, weight, n_classes, ignore_index)
     if not input.is_floating_point():
-        dtypes.raise_not_implemented("nll_loss_out_frame", input.dtype.np)
+        raise errors.not_implemented_for("nll_loss_out_frame", input.dtype.np)
     # target and weight are options, not operands: torch's node links to the input only
-    w = None if weight is None else weight._data
-    if input.ndim == 3 or input.ndim > 4:
-        # torch's nll_loss_nd: other spatial ranks go through the 2-D kernel as (N, C, 1, L)
-        n, c = input.shape[:2]
-        x4 = input.contiguous().view(n, c, 1, -1)
-        t3 = target._data.reshape(n, 1, -1)
-        out = NllLoss.apply(x4, target=t3, weight=w, reduction=reduction,
-                            ignore_index=ignore_index)
-        return out.view(n, *input.shape[2:]) if reduction == "none" else out
-    return NllLoss.apply(input, target=target._data, weight=w, reduction=reduction,
-                         ignore_index=ignore_index)
+    class_weight = None if weight is None else weight._data
+    if input.ndim <= 2:
+        return NllLoss.apply(input, target=target._data, weight=class_weight,
+                             reduction=reduction, ignore_index=ignore_index)
+    if input.ndim == 4:  # images: torch's 2-D kernel, NllLoss2DBackward0
+        return NllLoss2d.apply(input, target=target._data, weight=class_weight,
+                               reduction=reduction, ignore_index=ignore_index)
+    # torch's nll_loss_nd: other spatial ranks go through the 2-D kernel as (N, C, 1, L)
+    n, c = input.shape[:2]
+    images = input.contiguous().view(n, c, 1, -1)
+    out = NllLoss2d.apply(images, target=target._data.reshape(n, 1, -1), weight=class_weight,
+                          reduction=reduction, ignore_index=ignore_index)
+    return out.view(n, *input.shape[2:]) if reduction == "none" else out
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -352,26 +326,25 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     label_smoothing mixes in the uniform distribution over classes, as torch does."""
     reduction = _reduction(size_average, reduce, reduction)
     if label_smoothing > 1.0:  # (torch lets a negative value through: no smoothing)
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise errors.label_smoothing_out_of_range(label_smoothing)
     class_dim = 0 if input.ndim == 1 else 1
     probabilities = target.shape == input.shape
     if probabilities and not target.dtype.is_floating_point:
-        raise RuntimeError("Expected floating point type for target with class "
-                           f"probabilities, got {dtypes.scalar_name(target.dtype.np)}")
+        raise errors.probability_target_dtype(target.dtype.np)
     if input.ndim == 0:
-        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        raise errors.class_dim_of_0d()
     n_classes = input.shape[class_dim]
     if probabilities:
         if ignore_index >= 0:
-            raise RuntimeError("ignore_index is not supported for floating point target")
+            raise errors.ignore_index_with_probability_target()
         if weight is not None:
-            _check_class_weight(weight, n_classes, "cross_entropy: ")
+            _check_class_weight(weight, n_classes, "cross_entropy")
     logp = log_softmax(input, class_dim)
     if probabilities:
-        w = _along_classes(weight, input.ndim, class_dim)
+        class_weights = _along_classes(weight, input.ndim, class_dim)
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
-        picked = logp * target if w is None else logp * target * w
+        picked = logp * target if class_weights is None else logp * target * class_weights
         if reduction == "none":
             return -picked.sum(class_dim)
         total = -picked.sum()
@@ -382,10 +355,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0:
         return loss
-    w = _along_classes(weight, input.ndim, class_dim)
-    smooth = -(logp if w is None else logp * w).sum(class_dim)
+    class_weights = _along_classes(weight, input.ndim, class_dim)
+    smooth = -(logp if class_weights is None else logp * class_weights).sum(class_dim)
     ignored = target == ignore_index
-    smooth = E.where(ignored, 0.0, smooth)
+    smooth = elementwise.where(ignored, 0.0, smooth)
     if reduction == "mean":
         kept = target[~ignored]
         denom = weight[kept].sum() if weight is not None else (~ignored).sum()

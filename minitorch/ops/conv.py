@@ -51,6 +51,8 @@ def col2im(dcols, shape, stride, dilation):
 
 
 class Conv2d(Function):
+    """out = W @ im2col(x) + b;  dW = dout @ cols^T,  dcols = W^T @ dout, dx = col2im(dcols),
+    db = dout summed over batch and positions   (cols = im2col(x), per group)"""
     node_name = "ConvolutionBackward0"
 
     @staticmethod

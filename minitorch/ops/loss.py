@@ -1,5 +1,8 @@
 """The losses torch computes in one node: mse_loss and nll_loss.
 
+Each reduces the per-element losses as asked ('none', 'sum' or 'mean'); the gradient of a
+'mean' is divided by the same count (or, for nll_loss, total weight) as the loss was.
+
 cross_entropy is log_softmax followed by nll_loss (two nodes, as in torch); its label
 smoothing and probability targets are built from ordinary ops in nn.functional.
 """
@@ -20,6 +23,8 @@ def reduce(loss, reduction, total=None):
 
 
 class MseLoss(Function):
+    """out = mean (or sum) of (input - target)^2;  d input = 2 (input - target) / n,
+    d target = -d input   (n: the element count for 'mean', else 1)"""
     node_name = "MseLossBackward0"
 
     @staticmethod
@@ -39,14 +44,17 @@ class MseLoss(Function):
 
 
 class NllLoss(Function):
-    """-weight[t] * input[n, t] for each target t (class dim 1); ignored targets add 0
-    and, for 'mean', the sum is divided by the total weight of the targets counted."""
+    """out = -sum_n w[t_n] input[n, t_n] / total weight;  d input[n, t_n] = -w[t_n] / total weight
+
+    That is 'mean' (total weight = sum_n w[t_n]); 'sum' does not divide, 'none' keeps each
+    n. The class dim is 1, an ignored target has w = 0, every other entry of d input is 0.
+
+    The target and the class weights are options, not operands: torch's node links to the
+    input only. An unbatched input (C,) with a 0-d target is a batch of one here."""
     node_name = "NllLossBackward0"
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction, ignore_index):
-        if input.ndim == 4:  # (N, C, H, W): torch's 2-D kernel, named after it
-            ctx.node_name = "NllLoss2DBackward0"
         batched = input.ndim > 1
         x = input if batched else input[None]
         t = target if batched else target.reshape(1)  # a 0-d target, or one of size 1
@@ -70,3 +78,9 @@ class NllLoss(Function):
         # ignored targets get no gradient, even when g is nan (all ignored: total is 0)
         np.put_along_axis(dx, safe_t[:, None], np.where(keep, -w * g, 0)[:, None], 1)
         return dx if ctx.batched else dx[0]
+
+
+class NllLoss2d(NllLoss):
+    """nll_loss of an image (N, C, H, W) with targets (N, H, W): the same math, torch's
+    2-D kernel (other spatial ranks are reshaped to it by the caller)."""
+    node_name = "NllLoss2DBackward0"

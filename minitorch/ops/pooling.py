@@ -44,8 +44,12 @@ def _pad_for(shape, out_size, kernel, stride, padding, dilation):
 
 
 class MaxPool2d(Function):
-    """The maximum of each window, and where it came from (torch's scan, in a Numba loop:
-    see kernels/pooling.py for how ties, nans and padding are decided)."""
+    """out = max of each window;  dx[argmax of the window] += grad: the gradient goes to the
+    argmax of each window
+
+    forward also returns where each maximum came from (torch's indices: flat positions in
+    each H x W plane). The scan is torch's, in a Numba loop: see kernels/pooling.py for how
+    ties, nans and padding are decided."""
     node_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
@@ -72,6 +76,10 @@ class MaxPool2d(Function):
 
 
 class AvgPool2d(Function):
+    """out = sum of each window / divisor;  dx[each pixel of the window] += grad / divisor:
+    the gradient is spread evenly over the window
+
+    The divisor is the window's size (with or without the padding) or divisor_override."""
     node_name = "AvgPool2DBackward0"
 
     @staticmethod

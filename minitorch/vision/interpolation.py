@@ -20,22 +20,18 @@ last bits and uint8 images, rounded afterwards, agree exactly.
 
 The backward pass sends each output gradient back along the same taps with the same
 weights: the transpose of the forward's linear map.
+
+Each (mode, antialias) is one op class, named for torch's node (UpsampleBilinear2d shows
+as UpsampleBilinear2DBackward0) and differing from the others only in its taps.
+`resample`, at the bottom, is torch's surface: interpolate's checks, then the op class
+for the mode from a table.
 """
 import math
 
 import numpy as np
 
+from .. import errors
 from ..autograd.function import Function
-
-# torch's grad_fn names, by (mode, antialias)
-NODE_NAMES = {
-    ("nearest", False): "UpsampleNearest2DBackward0",
-    ("nearest-exact", False): "UpsampleNearestExact2DBackward0",
-    ("bilinear", False): "UpsampleBilinear2DBackward0",
-    ("bilinear", True): "UpsampleBilinear2DAaBackward0",
-    ("bicubic", False): "UpsampleBicubic2DBackward0",
-    ("bicubic", True): "UpsampleBicubic2DAaBackward0",
-}
 
 
 class Taps:
@@ -140,12 +136,11 @@ def _keys_cubic(x, a=-0.5):
                     np.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0))
 
 
-def antialiased_taps(in_size, out_size, dtype, mode):
+def antialiased_taps(in_size, out_size, dtype, filter_fn, radius):
     """Pillow's resampling (torch's antialias=True): the filter (triangle for bilinear,
-    cubic for bicubic) is centred on each output pixel's centre and, when shrinking,
-    stretched by the scale; every input pixel whose centre it covers is a tap, weighted
-    by the filter there, and the weights are normalised to sum to 1."""
-    filter_fn, radius = (_triangle, 1.0) if mode == "bilinear" else (_keys_cubic, 2.0)
+    cubic for bicubic; `radius` its half-width) is centred on each output pixel's centre
+    and, when shrinking, stretched by the scale; every input pixel whose centre it covers
+    is a tap, weighted by the filter there, and the weights are normalised to sum to 1."""
     f = dtype.type
     scale = _scale(in_size, out_size, dtype)
     shrinking = scale >= 1
@@ -169,73 +164,122 @@ def antialiased_taps(in_size, out_size, dtype, mode):
     return Taps(np.minimum(index, in_size - 1), weight, used)
 
 
-def resampling_taps(in_size, out_size, dtype, mode, antialias):
-    """The table of taps of one axis for a mode (see the module's docstring)."""
-    if antialias:
-        return antialiased_taps(in_size, out_size, dtype, mode)
-    if mode in ("nearest", "nearest-exact"):
-        return nearest_taps(in_size, out_size, dtype, exact=mode == "nearest-exact")
-    if mode == "bilinear":
-        return bilinear_taps(in_size, out_size, dtype)
-    return bicubic_taps(in_size, out_size, dtype)
+def nearest_exact_taps(in_size, out_size, dtype):
+    return nearest_taps(in_size, out_size, dtype, exact=True)
 
+
+def antialiased_bilinear_taps(in_size, out_size, dtype):
+    return antialiased_taps(in_size, out_size, dtype, _triangle, 1.0)
+
+
+def antialiased_bicubic_taps(in_size, out_size, dtype):
+    return antialiased_taps(in_size, out_size, dtype, _keys_cubic, 2.0)
+
+
+# ---- the ops: one class per torch node, differing only in their taps ----------------------
 
 class Resample2d(Function):
-    """Resize a float array (N, C, H, W) to (N, C, height, width): the width first, then
-    the height. With antialias, an axis whose size does not change is left alone (torch
-    skips it); without, every axis goes through its taps."""
-    node_name = "UpsampleBilinear2DBackward0"
+    """out = T_H @ x @ T_W^T per image;  dx = T_H^T @ grad @ T_W   (T_W, T_H: the width's and
+    the height's taps as (out, in) matrices; the width is resampled first)
+
+    A subclass is one mode: `make_taps` builds one axis' table. Antialiased modes leave an
+    axis whose size does not change alone (`skips_same_size`: torch skips it); the others
+    send every axis through its taps."""
+    skips_same_size = False
 
     @staticmethod
-    def forward(ctx, x, size=(), mode="bilinear", antialias=False):
-        ctx.node_name = NODE_NAMES[mode, antialias]
-        ctx.input_size = x.shape[-2:]
-        ctx.taps = []
+    def make_taps(in_size, out_size, dtype):
+        raise NotImplementedError
+
+    @staticmethod
+    def forward(ctx, x, size=()):
+        ctx.resampled = []  # (axis, input size, taps) for each axis resampled, in order
         out = x
         for axis, in_size, out_size in ((-1, x.shape[-1], size[1]), (-2, x.shape[-2], size[0])):
-            if antialias and in_size == out_size:
+            if ctx.skips_same_size and in_size == out_size:
                 continue
-            taps = resampling_taps(in_size, out_size, x.dtype, mode, antialias)
+            taps = ctx.make_taps(in_size, out_size, x.dtype)
             out = taps.apply(out, axis)
-            ctx.taps.append((axis, in_size, taps))
+            ctx.resampled.append((axis, in_size, taps))
         return out if out is not x else x.copy()
 
     @staticmethod
     def backward(ctx, grad):
-        for axis, in_size, taps in reversed(ctx.taps):
+        for axis, in_size, taps in reversed(ctx.resampled):
             grad = np.swapaxes(np.swapaxes(grad, axis, -1) @ taps.matrix(in_size), axis, -1)
         return np.ascontiguousarray(grad)
 
 
-SUPPORTED_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+class UpsampleNearest2d(Resample2d):
+    """mode='nearest': each output pixel copies the input pixel at floor(dst * scale)."""
+    node_name = "UpsampleNearest2DBackward0"
+    make_taps = staticmethod(nearest_taps)
+
+
+class UpsampleNearestExact2d(Resample2d):
+    """mode='nearest-exact': each output pixel copies the input pixel nearest its centre."""
+    node_name = "UpsampleNearestExact2DBackward0"
+    make_taps = staticmethod(nearest_exact_taps)
+
+
+class UpsampleBilinear2d(Resample2d):
+    """mode='bilinear': the two nearest input pixels, weighted by closeness."""
+    node_name = "UpsampleBilinear2DBackward0"
+    make_taps = staticmethod(bilinear_taps)
+
+
+class UpsampleBilinear2dAa(Resample2d):
+    """mode='bilinear', antialias=True: a triangle filter stretched over what shrinks."""
+    node_name = "UpsampleBilinear2DAaBackward0"
+    make_taps = staticmethod(antialiased_bilinear_taps)
+    skips_same_size = True
+
+
+class UpsampleBicubic2d(Resample2d):
+    """mode='bicubic': the four nearest input pixels, weighted by Keys' cubic (A = -0.75)."""
+    node_name = "UpsampleBicubic2DBackward0"
+    make_taps = staticmethod(bicubic_taps)
+
+
+class UpsampleBicubic2dAa(Resample2d):
+    """mode='bicubic', antialias=True: Keys' cubic (a = -0.5) stretched over what shrinks."""
+    node_name = "UpsampleBicubic2DAaBackward0"
+    make_taps = staticmethod(antialiased_bicubic_taps)
+    skips_same_size = True
+
+
+# ---- torch's surface: interpolate's checks, and the op for (mode, antialias) ---------------
+
+RESAMPLERS = {
+    ("nearest", False): UpsampleNearest2d,
+    ("nearest-exact", False): UpsampleNearestExact2d,
+    ("bilinear", False): UpsampleBilinear2d,
+    ("bilinear", True): UpsampleBilinear2dAa,
+    ("bicubic", False): UpsampleBicubic2d,
+    ("bicubic", True): UpsampleBicubic2dAa,
+}
+
+TORCH_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "lanczos", "area",
+               "nearest-exact")  # in the order torch's message lists them
 
 
 def resample(input, size, mode="bilinear", antialias=False):
     """Resize a float tensor (N, C, H, W) to size = [height, width] in `mode`, with
     torch.nn.functional.interpolate's checks and errors (align_corners=False)."""
     if len(size) != input.ndim - 2:
-        raise ValueError(
-            "Input and output must have the same number of spatial dimensions, but got "
-            f"input with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
-            "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
-            "output size in (o1, o2, ...,oK) format.")
+        raise errors.interpolate_spatial_dims(input.shape[2:], size)
     if not all(isinstance(s, int) for s in size):
-        raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
-                        f"Tuple[int, int, int], but got size with types {[type(s) for s in size]}")
+        raise errors.interpolate_size_types(size)
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
-                         "and requires a 4-D tensor as input")
+        raise errors.antialias_mode()
     if mode == "lanczos" and not antialias:
-        raise ValueError("Lanczos mode requires antialias=True")
-    if mode not in SUPPORTED_MODES.split(" | "):
-        raise NotImplementedError(
-            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
-            f"for the modes: {SUPPORTED_MODES} (got {mode})")
-    if (mode, bool(antialias)) not in NODE_NAMES:
-        raise NotImplementedError(f"resample: mode {mode!r} with antialias={bool(antialias)} "
-                                  "is not implemented in minitorch")
+        raise errors.lanczos_without_antialias()
+    if mode not in TORCH_MODES:
+        raise errors.interpolate_unknown_mode(input.ndim, TORCH_MODES, mode)
+    op = RESAMPLERS.get((mode, bool(antialias)))
+    if op is None:
+        raise errors.resample_mode_not_implemented(mode, bool(antialias))
     height, width = input.shape[-2:]
     if min(height, width, *size) <= 0:
-        raise RuntimeError("Input and output sizes should be greater than 0, but got input "
-                           f"(H: {height}, W: {width}) output (H: {size[0]}, W: {size[1]})")
-    return Resample2d.apply(input, size=tuple(size), mode=mode, antialias=bool(antialias))
+        raise errors.interpolate_size_not_positive((height, width), size)
+    return op.apply(input, size=tuple(size))
