@@ -640,8 +640,10 @@ def index_put_shape_mismatch(value_shape, target_shape):
 
 # dropout and linear
 
-def dropout_probability(p):
-    return ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+def dropout_probability(p, in_kernel=False):
+    """torch checks p in Python (ValueError); a nan gets through to its kernel (RuntimeError)."""
+    kind = RuntimeError if in_kernel else ValueError
+    return kind(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def linear_of_0d(input_ndim, weight_ndim):

@@ -3,7 +3,6 @@
 Everything runs the same code in minitorch and in torch and compares gradients, flags
 (requires_grad, is_leaf, grad_fn) and the graph's node names and links.
 """
-import time
 import warnings
 
 import numpy as np
@@ -538,14 +537,12 @@ def test_deep_chain_backpropagates_without_recursion_error(op):
     for lib in LIBS:
         x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
         y = x
-        start = time.perf_counter()
         for _ in range(n):
             y = y * 1.0001 if op == "mul" else y + 1
         y.sum().backward()
         del y
-        out[lib] = (x.grad, time.perf_counter() - start)
-    assert_close(out[minitorch][0], out[torch][0])
-    assert out[minitorch][1] < 10, f"100k-op chain took {out[minitorch][1]:.1f} s"
+        out[lib] = x.grad
+    assert_close(out[minitorch], out[torch])
 
 
 @given(tensors())

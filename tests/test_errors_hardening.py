@@ -104,3 +104,12 @@ def test_shape_errors_as_torch(case):
 def test_copies_torch_allows_still_work(make):
     import torch
     np.testing.assert_array_equal(make(minitorch).numpy(), make(torch).numpy())
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.nn.functional.dropout(lib.ones(3), p=float("nan")),
+    lambda lib: lib.nn.Dropout(p=float("nan"))(lib.ones(3)),
+    lambda lib: lib.nn.functional.dropout(lib.ones(3), p=-0.5),
+], ids=["functional_nan", "module_nan", "negative"])
+def test_dropout_refuses_a_probability_outside_0_1(case):
+    same_error(case)

@@ -45,6 +45,8 @@ def sigmoid(input):
 def dropout(input, p=0.5, training=True, inplace=False):
     if p < 0.0 or p > 1.0:
         raise errors.dropout_probability(p)
+    if p != p:  # nan passes the check above; torch's kernel then refuses it
+        raise errors.dropout_probability(p, in_kernel=True)
     if not training or p == 0:
         return input
     if p < 1 and not input.is_floating_point():  # 1/(1-p) cannot be written into ints
