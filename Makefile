@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup train test examples bench data reference lockstep
+.PHONY: setup train test examples bench data reference lockstep tensorboard
 
 setup: $(STAMP) data
 
@@ -29,6 +29,11 @@ data:
 # Extra flags for the job: make train ARGS="--epochs 1 --num-workers 0"
 train: setup
 	$(PY) -m minitorch train $(ARGS)
+
+# TensorBoard on every run's logs (each run has its own folder under runs/), on
+# http://localhost:6006; make tensorboard ARGS="--port 6007" for another port
+tensorboard: setup
+	$(PY) -m tensorboard.main --logdir runs $(ARGS)
 
 # The main job with torch doing every step (same flags as train, plus --device cuda|cpu)
 reference: setup

@@ -31,7 +31,8 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    args.out = args.out or f"runs/{args.dataset}-torch-{args.device.type}"
+    if args.out is None and args.resume is None:   # a new folder per run, as the main job's
+        args.out = training.new_run_folder(f"runs/{args.dataset}-torch-{args.device.type}")
     minitorch.manual_seed(args.seed)   # the weights and the batch order, as the main job's
     trainloader, testloader = data.loaders(args)
     minitorch_net = getattr(minitorch.vision.models, training.DATASETS[args.dataset][1])()

@@ -52,13 +52,13 @@ class Function(Node):
         extra = ()
         if type(out) is tuple:  # (differentiable output, non-differentiable extras...)
             out, *extra = out
-        result = first._wrap(out)
+        result = first._result_class._make(out)  # (first._wrap(out), one call fewer)
         if cls.is_view:
             become_view_of(result, first, lambda array: cls.forward(cls(), array, **options))
         if True in needs:
             ctx._link(args, result)
         if extra:
-            return (result, *(first._wrap(e) for e in extra))
+            return (result, *(first._result_class._make(e) for e in extra))
         return result
 
     def _link(self, args, result):
