@@ -34,7 +34,10 @@ def main(argv=None):
     if args.out is None and args.resume is None:   # a new folder per run, as the main job's
         args.out = training.new_run_folder(f"runs/{args.dataset}-torch-{args.device.type}")
     minitorch.manual_seed(args.seed)   # the weights and the batch order, as the main job's
-    trainloader, testloader = data.loaders(args)
+    try:
+        trainloader, testloader = data.loaders(args)
+    except (RuntimeError, OSError) as e:   # no dataset, a bad file: one line, as the main job's
+        training.fail(args, str(e).replace("download=True", "--download"))
     minitorch_net = getattr(minitorch.vision.models, training.DATASETS[args.dataset][1])()
     net = copy_weights(minitorch_net, models.twin_of(type(minitorch_net))().to(args.device))
     with full_float32():

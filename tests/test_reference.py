@@ -299,3 +299,12 @@ def test_reference_finds_the_files_minitorch_reads(tmp_path):
     data.unpack_for_torchvision("mnist", str(tmp_path))
     for i, (filename, _) in enumerate(minitorch.vision.datasets.MNIST.resources):
         assert (raw / filename[:-3]).read_bytes() == bytes([i]) * 100
+
+
+def test_reference_train_without_the_data_is_one_line(tmp_path):
+    """A missing dataset stops `python -m reference train` as it stops the main job: one
+    line naming --download, no traceback (torchvision's own error said download=True)."""
+    with pytest.raises(SystemExit) as stopped:
+        train.main(["--dataset", "cifar10", "--data", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert str(stopped.value.code) == ("python -m reference train: error: Dataset not found or "
+                                       "corrupted. You can use --download to download it")
