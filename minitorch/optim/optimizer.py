@@ -11,8 +11,12 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
-from .. import dtypes
+import numpy as np
+
+from .. import dtypes, errors
 from ..autograd import enable_grad
+from ..creation import tensor
+from ..dtypes import widen
 from ..tensor import Tensor, zero_grads
 
 
@@ -79,6 +83,27 @@ class Optimizer:
             raise NotImplementedError("differentiable=True: minitorch's optimizers update "
                                       "parameters outside autograd, so step() cannot be "
                                       "differentiated through")
+
+    def _params_with_grads(self):
+        """(param, its group) for every parameter whose .grad is set, in order: the ones a
+        step updates (those whose .grad is None are left alone)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    yield p, group
+
+    def _fill_in_groups(self, **options):
+        """For a loaded (older) state dict: each group gets the options it lacks, and a
+        plain-number "step" becomes a tensor (float32 in a fused group), as torch's
+        __setstate__ does."""
+        for group in self.param_groups:
+            for key, value in options.items():
+                group.setdefault(key, value)
+            step_dtype = dtypes.float32 if group.get("fused") else None
+            for p in group["params"]:
+                p_state = self.state.get(p, {})
+                if "step" in p_state and not isinstance(p_state["step"], Tensor):
+                    p_state["step"] = tensor(float(p_state["step"]), dtype=step_dtype)
 
     @staticmethod
     def _evaluate(closure):
@@ -212,6 +237,29 @@ def stored(array, dtype):
     """An op's result as torch stores it: rounded to the tensor's dtype (no copy if it
     already has it)."""
     return array.astype(dtype, copy=False)
+
+
+def check_not_negative(*checks):
+    """torch's constructor checks: the first of the (label, value) pairs whose value is
+    negative (or nan) raises "Invalid <label>: <value>"."""
+    for label, value in checks:
+        if not 0.0 <= value:
+            raise errors.optimizer_value_invalid(label, value)
+
+
+def gradient(param, maximize, weight_decay):
+    """The gradient an update rule steps along, formed as torch forms it: param.grad,
+    negated to maximize, plus weight_decay * param (the L2 penalty: torch's
+    grad.add(param, alpha=weight_decay), alpha in the parameter's dtype, the sum rounded to
+    it); in compute precision (float32 for a float16 parameter)."""
+    grad = param.grad._data
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        dtype = param._data.dtype
+        alpha = widen(stored(np.asarray(weight_decay), dtype))
+        grad = stored(widen(grad) + alpha * widen(param._data), dtype)
+    return widen(grad)
 
 
 def _typename(obj):
