@@ -17,6 +17,7 @@ factors correct that bias.
 """
 import numpy as np
 
+from .. import errors
 from ..creation import tensor, zeros_like
 from ..autograd.views import write
 from ..dtypes import widen
@@ -31,17 +32,17 @@ class Adam(Optimizer):
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
         if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+            raise errors.optimizer_value_invalid("learning rate", lr)
         if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+            raise errors.optimizer_value_invalid("epsilon value", eps)
         if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+            raise errors.optimizer_value_invalid("beta parameter at index 0", betas[0])
         if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+            raise errors.optimizer_value_invalid("beta parameter at index 1", betas[1])
         if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+            raise errors.optimizer_value_invalid("weight_decay value", weight_decay)
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
-            raise ValueError("betas must be either both floats or both Tensors")
+            raise errors.betas_of_mixed_types()
         defaults = dict(lr=lr, betas=(betas[0], betas[1]), eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                         capturable=capturable, differentiable=differentiable, fused=fused,
@@ -81,8 +82,7 @@ class Adam(Optimizer):
                     if group["amsgrad"]:
                         state["max_exp_avg_sq"] = zeros_like(p)
                 if group["capturable"]:  # CUDA graphs: nothing minitorch (on the CPU) can do
-                    raise AssertionError("If capturable=True, params and state_steps must be on "
-                                         f"supported devices: {_CAPTURABLE_DEVICES}.")
+                    raise errors.capturable_on_the_cpu(_CAPTURABLE_DEVICES)
                 self._update(p, state, **group)
         return loss
 

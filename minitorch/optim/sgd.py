@@ -13,6 +13,7 @@ from the second step on.
 """
 import numpy as np
 
+from .. import errors
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
@@ -22,16 +23,16 @@ class SGD(Optimizer):
                  nesterov=False, *, maximize=False, foreach=None, differentiable=False,
                  fused=None):
         if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
+            raise errors.optimizer_value_invalid("learning rate", lr)
         if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
+            raise errors.optimizer_value_invalid("momentum value", momentum)
         if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+            raise errors.optimizer_value_invalid("weight_decay value", weight_decay)
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                         foreach=foreach, differentiable=differentiable, fused=fused)
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise errors.nesterov_without_momentum()
         super().__init__(params, defaults)
         self._check_implementation(fused, foreach, differentiable)
 
