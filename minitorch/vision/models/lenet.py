@@ -4,11 +4,12 @@
     CifarNet       tutorial 4: 3x32x32 CIFAR-10 images, one shared nn.MaxPool2d
     FashionMNISTNet  the TensorBoard section: 1x28x28 Fashion-MNIST images
 
-The training job (`python -m minitorch train`) picks the one that fits its dataset.
+The training job (`python -m minitorch train`) picks the one that fits its dataset. All three
+are importable from `minitorch.vision.models`.
 """
-from .. import flatten
-from .. import nn
-from ..nn import functional as F
+from ... import flatten
+from ... import nn
+from ...nn import functional as F
 
 
 class LeNet(nn.Module):
