@@ -1,31 +1,32 @@
-"""The seed tutorial 2 (torch.autograd) on minitorch.
+"""The seed tutorial 2 (torch.autograd) on minitorch: one training step of resnet18, then
+the tutorial's "Differentiation in Autograd" example.
 
-The seed's own example takes one training step of a pretrained resnet18; resnet18 comes
-with the vision models of a later issue, so this script takes the same step (forward,
-`(prediction - labels).sum()`, backward, a gradient-descent update) with a one-layer model
-written out by hand, then runs the autograd tutorial's "Differentiation in Autograd"
-example.
+The seed loads `resnet18(weights=ResNet18_Weights.DEFAULT)`; that works here too once
+torchvision's weight file (resnet18-f37072fd.pth) is in torch's cache folder
+(`minitorch.hub.get_dir()`/checkpoints, where torchvision keeps it). Offline and without
+the file, this script takes the same step from torchvision's random initialisation.
 """
+import os
+
 import minitorch as torch
+from minitorch.vision.models import ResNet18_Weights, resnet18
 
 torch.manual_seed(0)
+cached = os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(ResNet18_Weights.DEFAULT.url))
+model = resnet18(weights=ResNet18_Weights.DEFAULT if os.path.exists(cached) else None)
 
-# one training step, as in the seed: data of 1 image 3x64x64, 1000 class scores
+# one training step, as in the seed: 1 image 3x64x64, 1000 class scores
 data = torch.rand(1, 3, 64, 64)
 labels = torch.rand(1, 1000)
-weight = (torch.randn(3 * 64 * 64, 1000) * 0.01).requires_grad_()
-bias = torch.zeros(1000, requires_grad=True)
-
-prediction = data.flatten(1) @ weight + bias  # forward pass
+prediction = model(data)  # forward pass
 loss = (prediction - labels).sum()
 loss.backward()  # backward pass
 print(f"loss: {loss.item():.4f}, grad_fn: {loss.grad_fn}")
-print(f"weight.grad shape: {weight.grad.shape}, bias.grad[:3]: {bias.grad[:3]}")
+print(f"conv1.weight.grad shape: {model.conv1.weight.grad.shape}")
 
-with torch.no_grad():  # gradient descent, lr = 1e-2
-    for p in (weight, bias):
-        p -= 1e-2 * p.grad
-print(f"loss after one step: {((data.flatten(1) @ weight + bias) - labels).sum().item():.4f}")
+optim = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+optim.step()  # gradient descent
+print(f"loss after one step: {(model(data) - labels).sum().item():.4f}")
 
 # Differentiation in Autograd: Q = 3a^3 - b^2, dQ/da = 9a^2, dQ/db = -2b
 a = torch.tensor([2., 3.], requires_grad=True)
