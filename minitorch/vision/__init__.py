@@ -1,5 +1,5 @@
-"""torchvision's part for minitorch: datasets, transforms, utils and the seed's models.
+"""torchvision's part for minitorch: datasets, transforms, io, utils and the seed's models.
 
     import minitorch.vision as torchvision
 """
-from . import datasets, models, transforms, utils
+from . import datasets, io, models, transforms, utils
