@@ -16,24 +16,43 @@ stride, requires_grad, OrderedDict())` whose storage is a *persistent id*
 `('storage', torch.FloatStorage, '0', 'cpu', numel)`: a pointer to `data/0`. Tensors that
 view the same memory point to the same storage, so sharing survives the trip.
 
-minitorch never imports torch, so it cannot let Python's pickler name torch's functions.
-`_PickleWriter` writes the opcodes itself, the same ones torch's pickler writes for the
-same objects, and `_SafeUnpickler` reads them back mapping torch's names to minitorch's.
-Loading never runs code from the file: only the few names a checkpoint needs resolve.
+minitorch never imports torch, yet its files must name torch's functions. Saving uses
+Python's own pickler (`_Pickler`) with two changes: a tensor is written as that call, and
+the functions and objects `load` maps torch's names to (the rebuild functions, dtypes,
+Size, device) are written under those names. Everything else is pickled as pickle does,
+so a whole Module, an optimizer or a user's object can be saved too (its classes named
+where they live: `minitorch.nn.modules.conv Conv2d`). For a state_dict, data.pkl is byte
+for byte what torch.save writes.
+
+Loading reads data.pkl with one of two unpicklers:
+
+- `_WeightsOnlyUnpickler`, for `weights_only=True` (the default, as torch's since 2.6): a
+  name resolves only through `_ALLOWED_GLOBALS` (what a checkpoint of tensors needs) and
+  the user's `add_safe_globals`; the file may call only those, and set attributes only on
+  objects it made of those classes. Nothing else from the file runs.
+- `_FullUnpickler`, for `weights_only=False` (an explicit opt-in): pickle's own rules, so
+  the file may run any code, as with torch.load(weights_only=False). torch's names become
+  minitorch's twins of the same name (torch.nn.modules.conv.Conv2d is minitorch.nn.Conv2d),
+  so a model torch saved whole comes back as a minitorch model.
 """
 import _compat_pickle
 import collections
+import contextlib
+import functools
+import importlib
 import io
 import os
 import pickle
+import pickletools
 import struct
 import sys
+import warnings
 import zipfile
 import zlib
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, errors
 from ._files import atomic_open
 from .nn.parameter import Parameter
 from .tensor import Size, Tensor, device, storage_root
@@ -79,8 +98,7 @@ class _StorageTable:
             self.records.append((key, block))
         key, _, storage_dtype, block = self.blocks[id(root)]
         if storage_dtype != array.dtype:
-            raise RuntimeError("Cannot save multiple tensors or storages that view the same data "
-                               "as different types")
+            raise errors.save_storage_viewed_as_two_types()
         offset = (_address(array) - _address(root)) // itemsize
         strides = tuple(s // itemsize for s in array.strides)  # the array's own layout
         return key, storage_dtype, block.size // itemsize, offset, strides
@@ -99,205 +117,70 @@ def _address(array):
     return array.__array_interface__["data"][0]
 
 
-
-class _Global:
-    """A name in torch (`torch._utils._rebuild_tensor_v2`) that the pickle refers to."""
-    __slots__ = ("module", "name")
-
-    def __init__(self, module, name):
-        self.module, self.name = module, name
-
-
 class _StorageRef:
     """A tensor's storage, pickled as torch's persistent id, not as an object."""
     __slots__ = ("persistent_id",)
 
     def __init__(self, key, np_dtype, numel):
-        storage_class = _Global("torch", _storage_class_name(np_dtype))
-        self.persistent_id = (_STORAGE, storage_class, key, _CPU, numel)
+        storage_type = _ALLOWED_GLOBALS[f"torch.{_storage_class_name(np_dtype)}"]
+        self.persistent_id = (_STORAGE, storage_type, key, _CPU, numel)
 
 
 _STORAGE, _CPU = "storage", "cpu"   # one object each, so the memo writes each once, as torch's
-_LATIN1 = "latin1"   # the encoding argument of every bytes object's call, memoized once
 
 
-class _PickleWriter:
-    """Pickles a checkpoint (containers, numbers, strings, tensors) with protocol 2.
+class _Pickler(pickle._Pickler):
+    """Python's pickler, protocol 2, writing what torch's pickler writes for the same objects.
 
-    It writes the opcodes Python's pickler writes, memo included, so for the same objects
-    data.pkl is byte for byte what `torch.save` writes. torch's names are written as
-    GLOBAL opcodes by hand. Other objects are refused: `load` could not read them back.
+    It is pickle's pure-Python pickler (`pickle._Pickler`: the C one cannot be made to write
+    a name that does not import, and torch's names must not). Two hooks change it:
+
+    - `reducer_override`: a tensor is `_rebuild_tensor_v2(storage, offset, size, stride,
+      requires_grad, OrderedDict())`, a Parameter `_rebuild_parameter(its data,
+      requires_grad, OrderedDict())` (the arguments torch's `__reduce_ex__` gives; no hooks
+      are saved), whose storage is a persistent id that points at a record of the archive;
+    - `save_global`: the functions and objects `load` maps torch's names to (those rebuild
+      functions, the dtypes, Size, device, the storage types) are written under the torch
+      names they stand for (`torch._utils _rebuild_tensor_v2`, `torch float32`).
+
+    Everything else is pickled as pickle does: a Module or an optimizer is its class (named
+    where it lives) and its attributes; what pickle cannot pickle (a lambda) fails as in
+    torch.save.
     """
 
-    def __init__(self, storages):
+    def __init__(self, file, storages):
+        super().__init__(file, protocol=2)
         self.storages = storages
-        self.out = bytearray()
-        self.memo = {}      # id(obj) -> (memo index, obj kept alive so that its id stays its own)
-        self.globals = {}   # (module, name) -> memo index of its GLOBAL
-        self.size = 0       # entries in the memo
 
-    def dump(self, obj):
-        self.out += pickle.PROTO + b"\x02"
-        self.save(obj)
-        self.out += pickle.STOP
-        return bytes(self.out)
+    def persistent_id(self, obj):
+        return obj.persistent_id if type(obj) is _StorageRef else None
 
-    def put(self, obj):
-        """Memoize obj (a container, string, call result) so a second sight is a GET."""
-        self.memo[id(obj)] = (self.size, obj)
-        self.write_put()
+    def reducer_override(self, obj):
+        if isinstance(obj, Tensor):
+            return self.reduce_tensor(obj)
+        if type(obj) is Size:
+            return Size, (tuple(obj),)
+        if type(obj) is device:
+            return device, (obj.type,) if obj.index is None else (obj.type, obj.index)
+        if id(obj) in _TORCH_NAMES:
+            return _TORCH_NAMES[id(obj)][1]   # a name: pickle hands it to save_global
+        return NotImplemented
 
-    def write_put(self):
-        index, self.size = self.size, self.size + 1
-        self.out += (pickle.BINPUT + bytes([index]) if index < 256
-                     else pickle.LONG_BINPUT + struct.pack("<I", index))
+    def save_global(self, obj, name=None):
+        if id(obj) not in _TORCH_NAMES:
+            return super().save_global(obj, name)
+        module, name = _TORCH_NAMES[id(obj)]
+        self.write(pickle.GLOBAL + f"{module}\n{name}\n".encode())
+        self.memoize(obj)
 
-    def get(self, index):
-        self.out += (pickle.BINGET + bytes([index]) if index < 256
-                     else pickle.LONG_BINGET + struct.pack("<I", index))
-
-    def save(self, obj):
-        if obj is None:
-            self.out += pickle.NONE
-        elif isinstance(obj, bool):
-            self.out += pickle.NEWTRUE if obj else pickle.NEWFALSE
-        elif isinstance(obj, int):
-            self.save_int(int(obj))
-        elif isinstance(obj, float):
-            self.out += pickle.BINFLOAT + struct.pack(">d", obj)
-        elif type(obj) is _Global:
-            self.save_global(obj)
-        elif type(obj) is _StorageRef:
-            self.save(obj.persistent_id)
-            self.out += pickle.BINPERSID
-        elif id(obj) in self.memo:
-            self.get(self.memo[id(obj)][0])
-        elif type(obj) is str:
-            encoded = obj.encode("utf-8", "surrogatepass")
-            self.out += pickle.BINUNICODE + struct.pack("<I", len(encoded)) + encoded
-            self.put(obj)
-        elif isinstance(obj, Tensor):
-            self.save_tensor(obj)
-        elif type(obj) is tuple:
-            self.save_tuple(obj)
-        elif type(obj) is list:
-            self.out += pickle.EMPTY_LIST
-            self.put(obj)
-            self.save_batches(obj, pickle.APPEND, pickle.APPENDS)
-        elif type(obj) is dict:
-            self.out += pickle.EMPTY_DICT
-            self.put(obj)
-            self.save_batches(obj.items(), pickle.SETITEM, pickle.SETITEMS)
-        elif type(obj) is bytes:   # protocol 2 has no bytes opcode: Python writes a call
-            if obj:
-                self.save_call(_Global("_codecs", "encode"), (obj.decode(_LATIN1), _LATIN1), obj)
-            else:
-                self.save_call(_Global("__builtin__", "bytes"), (), obj)
-        elif type(obj) is bytearray:
-            self.save_call(_Global("__builtin__", "bytearray"), (bytes(obj),) if obj else (), obj)
-        elif type(obj) is set:
-            self.save_call(_Global("__builtin__", "set"), (list(obj),), obj)
-        elif type(obj) is complex:
-            self.save_call(_Global("__builtin__", "complex"), (obj.real, obj.imag), obj)
-        elif type(obj) is collections.Counter:
-            self.save_call(_Global("collections", "Counter"), (dict(obj),), obj)
-        elif type(obj) is collections.OrderedDict:
-            self.save_call(_Global("collections", "OrderedDict"), (), obj)
-            self.save_batches(obj.items(), pickle.SETITEM, pickle.SETITEMS)
-            if vars(obj):   # e.g. the `_metadata` of a Module's state_dict
-                self.save(vars(obj))
-                self.out += pickle.BUILD
-        elif isinstance(obj, dtypes.dtype):
-            self.save_global(_Global("torch", obj.name))
-        elif type(obj) is Size:
-            self.save_call(_Global("torch", "Size"), (tuple(obj),), obj)
-        elif type(obj) is device:
-            args = (obj.type,) if obj.index is None else (obj.type, obj.index)
-            self.save_call(_Global("torch", "device"), args, obj)
-        else:
-            raise pickle.PicklingError(
-                f"save: cannot save an object of type {type(obj).__module__}."
-                f"{type(obj).__qualname__}: minitorch.save writes tensors, nn.Parameters, "
-                "dtypes, Size, device, dict, OrderedDict, Counter, list, tuple, set, int, "
-                "float, complex, bool, str, bytes, bytearray and None")
-
-    def save_global(self, name):
-        key = (name.module, name.name)
-        if key in self.globals:
-            return self.get(self.globals[key])
-        self.out += pickle.GLOBAL + f"{name.module}\n{name.name}\n".encode()
-        self.globals[key] = self.size
-        self.write_put()
-
-    def save_call(self, function, args, result):
-        """`function(*args)`: GLOBAL, the argument tuple, REDUCE; the result is memoized."""
-        self.save(function)
-        self.save(args)
-        self.out += pickle.REDUCE
-        self.put(result)
-
-    def save_int(self, n):
-        if 0 <= n < 256:
-            self.out += pickle.BININT1 + bytes([n])
-        elif 0 <= n < 65536:
-            self.out += pickle.BININT2 + struct.pack("<H", n)
-        elif -2**31 <= n < 2**31:
-            self.out += pickle.BININT + struct.pack("<i", n)
-        else:   # little-endian two's complement, as short as it goes
-            encoded = n.to_bytes(n.bit_length() // 8 + 1, "little", signed=True)
-            if n < 0 and len(encoded) > 1 and encoded[-1] == 0xFF and encoded[-2] & 0x80:
-                encoded = encoded[:-1]
-            if len(encoded) < 256:
-                self.out += pickle.LONG1 + bytes([len(encoded)]) + encoded
-            else:
-                self.out += pickle.LONG4 + struct.pack("<i", len(encoded)) + encoded
-
-    def save_tuple(self, items):
-        if not items:
-            self.out += pickle.EMPTY_TUPLE
-            return
-        short = len(items) <= 3
-        if not short:
-            self.out += pickle.MARK
-        for item in items:
-            self.save(item)
-        if id(items) in self.memo:   # reached through its own items: use the copy made there
-            self.out += pickle.POP * len(items) if short else pickle.POP_MARK
-            return self.get(self.memo[id(items)][0])
-        self.out += (pickle.TUPLE1, pickle.TUPLE2, pickle.TUPLE3)[len(items) - 1] if short \
-            else pickle.TUPLE
-        self.put(items)
-
-    def save_batches(self, items, one, many):
-        """List items (APPEND) or dict items (SETITEM), in batches of 1000 as pickle does."""
-        batch = []
-        for item in items:
-            batch.append(item)
-            if len(batch) == 1000:
-                self.save_batch(batch, one, many)
-                batch = []
-        self.save_batch(batch, one, many)
-
-    def save_batch(self, batch, one, many):
-        if len(batch) > 1:
-            self.out += pickle.MARK
-        for item in batch:
-            for part in (item if one == pickle.SETITEM else (item,)):
-                self.save(part)
-        if batch:
-            self.out += many if len(batch) > 1 else one
-
-    def save_tensor(self, tensor):
-        """A Parameter is `_rebuild_parameter(its data, requires_grad, OrderedDict())`, a
-        tensor `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad,
-        OrderedDict())`: the arguments torch's `__reduce_ex__` gives (no hooks are saved)."""
+    def reduce_tensor(self, tensor):
         if isinstance(tensor, Parameter):
-            args = (Tensor._make(tensor._data), tensor.requires_grad, collections.OrderedDict())
-            return self.save_call(_Global("torch._utils", "_rebuild_parameter"), args, tensor)
+            return _rebuild_parameter, (Tensor._make(tensor._data), tensor.requires_grad,
+                                        collections.OrderedDict())
         key, storage_dtype, numel, offset, strides = self.storages.locate(tensor._data)
-        args = (_StorageRef(key, storage_dtype, numel), offset, tuple(tensor._data.shape),
-                strides, tensor.requires_grad, collections.OrderedDict())
-        self.save_call(_Global("torch._utils", "_rebuild_tensor_v2"), args, tensor)
+        return _rebuild_tensor_v2, (_StorageRef(key, storage_dtype, numel), offset,
+                                    tuple(tensor._data.shape), strides, tensor.requires_grad,
+                                    collections.OrderedDict())
 
 
 # ---- save: the zip archive -------------------------------------------------------------------
@@ -330,8 +213,7 @@ class _ZipWriter:
         data = memoryview(data).cast("B")
         full_name = (self.prefix + name).encode("utf-8")
         if self.offset + len(data) + 30 + len(full_name) + 2 * _ALIGNMENT >= 0xFFFFFFFF:
-            raise RuntimeError(f"save: the file would reach 4 GiB at record {name}; minitorch "
-                               "does not write the zip64 records such files need")
+            raise errors.save_file_reaches_4_gib(name)
         data_start = self.offset + 30 + len(full_name) + 4
         padding = -data_start % _ALIGNMENT
         extra = b"FB" + struct.pack("<H", padding) + b"Z" * padding
@@ -369,10 +251,10 @@ def _pickle(obj, pickle_protocol):
     """data.pkl and the storages it points to. save pickles before it opens the file, so an
     unpicklable object writes nothing (not even where the file is written in place)."""
     if pickle_protocol != 2:
-        raise ValueError(f"save: minitorch writes pickle protocol 2 (torch's default), got "
-                         f"pickle_protocol={pickle_protocol}")
-    storages = _StorageTable()
-    return _PickleWriter(storages).dump(obj), storages
+        raise errors.save_pickle_protocol(pickle_protocol)
+    storages, data_pkl = _StorageTable(), io.BytesIO()
+    _Pickler(data_pkl, storages).dump(obj)
+    return data_pkl.getvalue(), storages
 
 
 def _write_archive(pickled, file, archive_name, byteorder_first):
@@ -401,7 +283,7 @@ def _archive_name(path):
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
     stem = base[:base.rfind(".")] if "." in base else base
     if not stem:
-        raise RuntimeError(f"invalid file name: {path}")
+        raise errors.save_invalid_file_name(path)
     return stem
 
 
@@ -409,6 +291,12 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
          _disable_byteorder_record=False):
     """Save obj (a tensor, a state_dict, an optimizer's state_dict...) in torch's .pth
     format: `torch.load` reads it, and `minitorch.load` reads torch's files.
+
+    obj may also be a whole Module, an optimizer, or any object pickle can pickle that holds
+    tensors (`{"model": model, "optimizer": optimizer}`), as with torch.save: its tensors
+    become storages in the archive and the rest is pickled, naming minitorch's classes.
+    Loading such a file back takes `minitorch.load(f, weights_only=False)`, or the classes
+    allowlisted with `minitorch.serialization.add_safe_globals`.
 
     `f` is a path or a binary file object. A path is written atomically: the bytes go to
     `<f>.partial` in the same folder, are flushed to disk, and the temporary is then
@@ -421,30 +309,26 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
     The arguments are torch's. minitorch writes the pickle itself, so `pickle_module` must
     be Python's pickle, and it writes only the zip format (torch's default)."""
     if pickle_module is not pickle:
-        raise ValueError(f"save: minitorch writes the pickle itself and cannot use "
-                         f"pickle_module={pickle_module!r}; leave it at Python's pickle")
+        raise errors.save_pickle_module(pickle_module)
     if not _use_new_zipfile_serialization:
-        raise ValueError("save: minitorch writes only the zip format of torch >= 1.6, not the "
-                         "legacy format that _use_new_zipfile_serialization=False asks for")
+        raise errors.save_legacy_format()
     byteorder_first = not _disable_byteorder_record
     if not isinstance(f, (str, os.PathLike)):
         if not hasattr(f, "write"):
-            raise AttributeError("expected 'f' to be string, path, or a file-like object with "
-                                 "a 'write' attribute")
+            raise errors.save_not_a_file()
         return _write_archive(_pickle(obj, pickle_protocol), f, "archive", byteorder_first)
     path = os.fspath(f)
     folder = os.path.dirname(path)
     if folder and not os.path.isdir(folder):
-        raise RuntimeError(f"Parent directory {folder} does not exist.")
+        raise errors.save_parent_directory_missing(folder)
     if os.path.isdir(path):
-        raise RuntimeError(f"save: cannot write {path}: open file failed with strerror: "
-                           "Is a directory")
+        raise errors.save_path_is_a_directory(path)
     pickled = _pickle(obj, pickle_protocol)
     with atomic_open(path) as file:
         _write_archive(pickled, file, _archive_name(path), byteorder_first)
 
 
-# ---- load ------------------------------------------------------------------------------------
+# ---- load: tensors from storages, and the names a checkpoint uses ----------------------------
 
 class _StorageType:
     """What `torch.FloatStorage` and friends stand for in a checkpoint: a dtype."""
@@ -466,20 +350,14 @@ class _Storage:
         are checked first, so a hostile file cannot make numpy read outside the record."""
         size, stride = tuple(size), tuple(stride)
         numel, itemsize = self.array.size, self.array.itemsize
-        if len(size) > _NUMPY_MAX_DIMS:   # torch loads it; a numpy array cannot hold it
-            raise RuntimeError(f"load: a tensor of {len(size)} dimensions cannot be loaded: "
-                               f"minitorch keeps tensors in numpy arrays, which have at most "
-                               f"{_NUMPY_MAX_DIMS} dimensions (numpy {np.__version__})")
+        if len(size) > _NUMPY_MAX_DIMS:
+            raise errors.load_too_many_dims(len(size), _NUMPY_MAX_DIMS, np.__version__)
         if (len(size) != len(stride) or offset < 0 or any(n < 0 for n in size)
                 or any(s < 0 for s in stride)):
-            raise RuntimeError(f"load: invalid tensor layout: sizes {list(size)}, strides "
-                               f"{list(stride)}, storage offset {offset}")
+            raise errors.load_invalid_layout(size, stride, offset)
         needed = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
         if needed > numel:
-            raise RuntimeError(
-                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
-                f"{offset}, and itemsize {itemsize} requiring a storage size of "
-                f"{needed * itemsize} are out of bounds for storage of size {numel * itemsize}")
+            raise errors.load_storage_out_of_bounds(size, stride, offset, itemsize, needed, numel)
         return np.ndarray(size, self.array.dtype, buffer=self.array,
                           offset=min(offset, numel) * itemsize,
                           strides=tuple(s * itemsize for s in stride))
@@ -489,11 +367,23 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
                        metadata=None):
     """torch._utils._rebuild_tensor_v2: a tensor viewing `storage` (hooks are not kept)."""
     if metadata:
-        raise pickle.UnpicklingError(f"load: tensor metadata {metadata!r} is not supported")
+        raise errors.load_tensor_metadata(metadata)
     tensor = Tensor._make(storage.view(storage_offset, size, stride))
     if requires_grad:
         tensor.requires_grad_(True)
     return tensor
+
+
+def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       dtype, metadata=None):
+    """torch._utils._rebuild_tensor_v3: the same on an untyped (byte) storage, the dtype
+    given last. torch writes it for the dtypes that have no typed storage (uint16, the
+    float8s...), none of which minitorch has: their names fail first, as unsupported."""
+    if not isinstance(dtype, dtypes.dtype) or storage.array.nbytes % dtype.itemsize:
+        raise errors.load_storage_of_dtype(storage.array.nbytes, dtype)
+    return _rebuild_tensor_v2(_Storage(storage.array.view(np.uint8).view(dtype.np)),
+                              storage_offset, size, stride, requires_grad, backward_hooks,
+                              metadata)
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
@@ -505,8 +395,7 @@ def _encode(text, encoding):
     """_codecs.encode as protocol-2 pickles use it, for bytes: latin-1 text to bytes (and
     nothing else: a file cannot reach the other codecs through it)."""
     if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
-        raise pickle.UnpicklingError(f"load: _codecs.encode is allowed for bytes only "
-                                     f"(latin-1 text), got encoding {encoding!r}")
+        raise errors.load_codecs_encode(encoding)
     return text.encode("latin1")
 
 
@@ -515,15 +404,16 @@ def _bytearray(*args):
     `bytearray(bytes)`). `bytearray(n)` is refused: pickle never writes it, and it would
     let a few bytes of file ask for n bytes of memory."""
     if args and isinstance(args[0], int):
-        raise pickle.UnpicklingError(f"load: bytearray({args[0]!r}) is not something a pickler "
-                                     "writes: a bytearray is rebuilt from its bytes")
+        raise errors.load_bytearray_of_size(args[0])
     return bytearray(*args)
 
 
-# The only names a checkpoint may use, and what each means in minitorch (torch's
-# weights_only list, less quantized and subclassed tensors).
+# The names a checkpoint of tensors uses, and what each means in minitorch: torch's
+# weights_only list, less the tensors minitorch has no twin of (quantized, sparse, nested,
+# subclassed). save writes these objects under these names.
 _ALLOWED_GLOBALS = {
     "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
+    "torch._utils._rebuild_tensor_v3": _rebuild_tensor_v3,
     "torch._utils._rebuild_parameter": _rebuild_parameter,
     "collections.OrderedDict": collections.OrderedDict,
     "collections.Counter": collections.Counter,
@@ -537,7 +427,147 @@ _ALLOWED_GLOBALS = {
     **{f"torch.{_storage_class_name(d.np)}": _StorageType(d.np) for d in dtypes.ALL},
     **{f"torch.{d.name}": d for d in dtypes.ALL},
 }
+_ALLOWED_IDS = {id(value) for value in _ALLOWED_GLOBALS.values()}
+# what save writes for minitorch's objects: id(object) -> (torch's module, name)
+_TORCH_NAMES = {id(value): tuple(name.rsplit(".", 1))
+                for name, value in _ALLOWED_GLOBALS.items() if name.startswith("torch.")}
 
+# torch's dtypes that minitorch lacks, under the names a file gives them: the dtype itself
+# (torch.bfloat16), a tensor's typed storage (torch.BFloat16Storage), the rebuild function
+# of quantized tensors. Loading one is an "unsupported dtype", not a refused file.
+_QUANTIZED = ("qint8", "quint8", "qint32", "quint4x2", "quint2x4")
+_UNSUPPORTED_DTYPES = {
+    **{f"torch.{name}": f"torch.{name}" for name in (
+        "bfloat16", "complex32", "complex64", "complex128", "bcomplex32", "float8_e4m3fn",
+        "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
+        "float4_e2m1fn_x2", "uint16", "uint32", "uint64", "bits1x8", "bits2x4", "bits4x2",
+        "bits8", "bits16", *_QUANTIZED, *(f"{kind}{bits}" for kind in ("int", "uint")
+                                          for bits in range(1, 8)))},
+    "torch.BFloat16Storage": "torch.bfloat16",
+    "torch.ComplexFloatStorage": "torch.complex64",
+    "torch.ComplexDoubleStorage": "torch.complex128",
+    "torch.QInt8Storage": "torch.qint8",
+    "torch.QUInt8Storage": "torch.quint8",
+    "torch.QInt32Storage": "torch.qint32",
+    "torch.QUInt4x2Storage": "torch.quint4x2",
+    "torch.QUInt2x4Storage": "torch.quint2x4",
+    "torch._utils._rebuild_qtensor": "quantized (" + ", ".join(f"torch.{name}" for name in
+                                                              _QUANTIZED) + ")",
+}
+
+
+# ---- load: the user's allowlist (torch.serialization's API) -------------------------------
+
+_safe_globals = set()   # what add_safe_globals was given: objects, or (object, "module.name")
+
+
+def add_safe_globals(safe_globals):
+    """Allow these globals (classes, functions) in `load(weights_only=True)`: the file may
+    name them, call them, make instances of the classes and set those instances' state, as
+    with torch.serialization.add_safe_globals. An entry is an object, found in a file under
+    `{obj.__module__}.{obj.__qualname__}`, or a tuple (object, "module.name") for another
+    name: `(minitorch.nn.Conv2d, "torch.nn.modules.conv.Conv2d")` lets a file torch wrote
+    name torch's Conv2d and get minitorch's."""
+    global _safe_globals
+    _safe_globals = _safe_globals.union(set(safe_globals))
+
+
+def get_safe_globals():
+    """The globals add_safe_globals (or a safe_globals block) allowed, as a list."""
+    return list(_safe_globals)
+
+
+def clear_safe_globals():
+    """Forget every global add_safe_globals allowed."""
+    global _safe_globals
+    _safe_globals = set()
+
+
+class safe_globals:
+    """`with minitorch.serialization.safe_globals([MyClass]): minitorch.load(f)`: the
+    globals are allowed inside the block only (they are removed on leaving it, even if they
+    had been added before, as in torch)."""
+
+    def __init__(self, safe_globals):
+        self.safe_globals = safe_globals
+
+    def __enter__(self):
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc_info):
+        global _safe_globals
+        _safe_globals = _safe_globals - set(self.safe_globals)
+
+
+def _user_allowed_globals():
+    """{"module.name": object} of the allowlist; a malformed entry fails here, when a load
+    first needs the list, as in torch."""
+    allowed = {}
+    for entry in _safe_globals:
+        if isinstance(entry, tuple):
+            if len(entry) != 2:
+                raise errors.safe_global_tuple_length(len(entry))
+            if type(entry[1]) is not str:
+                raise errors.safe_global_tuple_name(type(entry[1]))
+            allowed[entry[1]] = entry[0]
+        else:
+            allowed[f"{entry.__module__}.{entry.__qualname__}"] = entry
+    return allowed
+
+
+# ---- load: torch's names and minitorch's twins ----------------------------------------------
+
+_TORCH_PACKAGES = ("torch", "torchvision")
+# Where minitorch keeps the twin of a torch name: the object of the same name in the
+# namespace given for the name's module or a package above it (the nearest one wins; plain
+# `torch` covers only its own names). torch.nn.modules.conv.Conv2d is minitorch.nn.Conv2d,
+# torch.optim.sgd.SGD is minitorch.optim.SGD, torch.flatten is minitorch.flatten.
+_TWIN_NAMESPACES = {
+    "torch": "minitorch",
+    "torch.nn.modules": "minitorch.nn",
+    "torch.nn.parameter": "minitorch.nn",
+    "torch.nn.functional": "minitorch.nn.functional",
+    "torch.optim": "minitorch.optim",
+    "torch.optim.lr_scheduler": "minitorch.optim.lr_scheduler",
+    "torch.utils.data": "minitorch.utils.data",
+    "torchvision.models": "minitorch.vision.models",
+    "torchvision.transforms": "minitorch.vision.transforms",
+}
+
+
+def _is_torch_name(module):
+    return module.split(".")[0] in _TORCH_PACKAGES
+
+
+def _twin_namespace(module):
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        package = ".".join(parts[:n])
+        if package in _TWIN_NAMESPACES and (package != "torch" or n == len(parts)):
+            return _TWIN_NAMESPACES[package]
+    return None
+
+
+def _twin(module, name):
+    """(its name, the object): minitorch's twin of torch's `module.name`. Its namespace is
+    imported by name, as pickle imports the modules a file names. No twin: a clear error."""
+    namespace = _twin_namespace(module)
+    if namespace is not None:
+        twin = getattr(importlib.import_module(namespace), name, None)
+        if twin is not None:
+            return f"{namespace}.{name}", twin
+    raise errors.load_class_without_twin(f"{module}.{name}", namespace and f"{namespace}.{name}")
+
+
+def _torch_base(cls):
+    """The first torch class among cls's bases ("torch.nn.modules.module.Module"), or None."""
+    for base in getattr(cls, "__mro__", ()) if isinstance(cls, type) else ():
+        if _is_torch_name(base.__module__):
+            return f"{base.__module__}.{base.__qualname__}"
+    return None
+
+
+# ---- load: reading the file ------------------------------------------------------------------
 
 def _location_mapper(map_location):
     """map_location (None, 'cpu', a device, a dict of locations, or a callable) as a
@@ -545,14 +575,9 @@ def _location_mapper(map_location):
     def on_cpu(storage, location):
         location = str(location)
         if location.startswith("cuda"):
-            raise RuntimeError(
-                "Attempting to deserialize object on a CUDA device but "
-                "minitorch.cuda.is_available() is False. If you are running on a CPU-only "
-                "machine, please use minitorch.load with map_location=minitorch.device('cpu') "
-                "to map your storages to the CPU.")
+            raise errors.load_on_cuda()
         if location != "cpu":
-            raise RuntimeError(f"load: minitorch computes on the CPU only and cannot place "
-                               f"storages on device '{location}'")
+            raise errors.load_on_device(location)
         return storage
 
     if map_location is None:
@@ -567,67 +592,194 @@ def _location_mapper(map_location):
             result = map_location(storage, location)
             return on_cpu(storage, location) if result is None else result
         return mapped
-    raise TypeError(f"load: map_location must be None, a str, a device, a dict or a callable, "
-                    f"got {type(map_location).__name__}")
+    raise errors.load_map_location_type(map_location)
 
 
-class _SafeUnpickler(pickle._Unpickler):
-    """Reads data.pkl with pickle's pure-Python unpickler (`pickle._Unpickler`, whose
-    opcodes are methods one can replace, unlike the C one's), held to what a checkpoint
-    needs:
+class _Unpickler(pickle._Unpickler):
+    """What both unpicklers share. They are pickle's pure-Python unpickler
+    (`pickle._Unpickler`), whose opcodes are methods in a table one can replace, unlike the
+    C one's; and whose memo is a dict, where an entry costs what it holds (the C unpickler
+    keeps its memo in an array as long as the largest index the file names: 9 bytes asking
+    for index 2**28 would cost gigabytes), as in torch's own unpickler.
 
-    - a name (GLOBAL) resolves only through `_ALLOWED_GLOBALS`, so the file can build
-      tensors and containers but can never call anything else;
-    - BUILD (set an object's attributes) works only on the OrderedDicts and Counters the
-      file made itself. The names it resolves are minitorch's own shared objects (the
-      dtypes, Size, the rebuild functions): setting `minitorch.float32.np` from a file
-      would change every later tensor of the process. torch refuses the same way;
-    - its memo is a dict. The C unpickler keeps the memo in an array as long as the
-      largest index the file names, so 9 bytes asking for index 2**28 cost gigabytes;
-      here an entry costs what it holds, as in torch's own (pure-Python) unpickler.
+    - A storage (persistent id `('storage', storage type, key, location, numel)`) is the
+      record data/<key>, read once and shared by every tensor that views it.
+    - A name (GLOBAL) is read as Python 3's (protocol 2 names Python 2's modules:
+      __builtin__.set); a checkpoint name (`_ALLOWED_GLOBALS`) means the same to both; a
+      dtype minitorch lacks is an unsupported dtype; each unpickler resolves the rest.
     """
+    dispatch = dict(pickle._Unpickler.dispatch)
 
     def __init__(self, file, archive, restore_location, **pickle_load_args):
         super().__init__(file, **pickle_load_args)
         self.archive = archive
         self.restore_location = restore_location
 
-    dispatch = dict(pickle._Unpickler.dispatch)
-
-    def load_build(self):
-        state = self.stack.pop()
-        target = self.stack[-1]
-        if type(target) not in (collections.OrderedDict, collections.Counter):
-            names = [name for name, value in _ALLOWED_GLOBALS.items() if value is target]
-            what = names[0] if names else f"a {type(target).__name__}"
-            raise pickle.UnpicklingError(
-                f"Weights only load failed. Can only build OrderedDict or Counter, but got "
-                f"{type(target)}: a checkpoint may not set attributes of {what}")
-        target.__dict__.update(state)   # (as torch: no __setstate__, no slot state)
-
-    dispatch[pickle.BUILD[0]] = load_build
-
     def find_class(self, module, name):
-        # protocol 2 names Python 2's modules (__builtin__.set): Python 3's, as pickle does
         if (module, name) in _compat_pickle.NAME_MAPPING:
             module, name = _compat_pickle.NAME_MAPPING[(module, name)]
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
-        try:
-            return _ALLOWED_GLOBALS[f"{module}.{name}"]
-        except KeyError:
-            raise pickle.UnpicklingError(
-                f"Weights only load failed. Unsupported global: GLOBAL {module}.{name} is not "
-                "allowed. minitorch.load never runs code from a file: it rebuilds tensors, "
-                "nn.Parameters, dtypes, Size, device and containers (dict, OrderedDict, list, "
-                "tuple, numbers, str) only.") from None
+        full_name = f"{module}.{name}"
+        if full_name in _ALLOWED_GLOBALS:
+            return _ALLOWED_GLOBALS[full_name]
+        if full_name in _UNSUPPORTED_DTYPES:
+            raise errors.load_unsupported_dtype(_UNSUPPORTED_DTYPES[full_name])
+        return self.resolve(module, name)
 
     def persistent_load(self, persistent_id):
         if not (isinstance(persistent_id, tuple) and len(persistent_id) == 5
                 and persistent_id[0] == "storage" and isinstance(persistent_id[1], _StorageType)):
-            raise pickle.UnpicklingError(f"load: unsupported persistent id {persistent_id!r}")
+            raise errors.load_persistent_id(persistent_id)
         _, storage_type, key, location, numel = persistent_id
         array = self.archive.storage(str(key), storage_type.np, numel)
         return self.restore_location(_Storage(array), location)
+
+
+class _WeightsOnlyUnpickler(_Unpickler):
+    """weights_only=True: the file can build tensors and containers, and the user's
+    allowlisted classes, and can never call anything else.
+
+    - A name resolves only through `_ALLOWED_GLOBALS` and the user's allowlist
+      (`add_safe_globals`); a name in os, sys, posix or nt never does (as in torch).
+    - Only those names may be called (REDUCE) or instantiated (NEWOBJ, OBJ).
+    - BUILD (set an object's attributes) works only on objects the file made: its
+      OrderedDicts and Counters, and instances of the user's classes. The names themselves
+      are shared objects (minitorch's dtypes, Size, the rebuild functions): setting
+      `minitorch.float32.np` from a file would change every later tensor of the process.
+    - Items go only into lists (APPEND), dicts, OrderedDicts and Counters (SETITEM), sets.
+    torch's weights_only unpickler holds files to the same rules.
+    """
+    dispatch = dict(_Unpickler.dispatch)
+
+    @functools.cached_property
+    def user_globals(self):
+        return _user_allowed_globals()
+
+    @functools.cached_property
+    def user_ids(self):
+        return {id(value) for value in self.user_globals.values()}
+
+    def is_named(self, obj):
+        """Whether obj is what a name the file may use stands for."""
+        return id(obj) in _ALLOWED_IDS or id(obj) in self.user_ids
+
+    def resolve(self, module, name):
+        full_name = f"{module}.{name}"
+        if module in ("sys", "os", "posix", "nt"):
+            raise errors.weights_only_blocked_module(full_name, module)
+        if full_name in self.user_globals:
+            return self.user_globals[full_name]
+        if _is_torch_name(module):   # suggest its twin, under torch's name (or: it has none)
+            twin_name, _ = _twin(module, name)
+            raise errors.weights_only_unsupported_global(full_name, f"({twin_name}, "
+                                                                    f"'{full_name}')")
+        shown = name if module == "builtins" else full_name   # as torch shows it: print
+        raise errors.weights_only_unsupported_global(shown, shown)
+
+    def below_mark(self):
+        """What an opcode that follows a MARK (APPENDS, SETITEMS, ADDITEMS) works on."""
+        under = self.metastack[-1] if self.metastack else ()
+        return under[-1] if under else None
+
+    def load_reduce(self):
+        if not self.is_named(self.stack[-2]):
+            raise errors.weights_only_reduce(self.stack[-2])
+        super().load_reduce()
+
+    dispatch[pickle.REDUCE[0]] = load_reduce
+
+    def load_newobj(self):
+        if not self.is_named(self.stack[-2]):
+            raise errors.weights_only_new_object(self.stack[-2])
+        super().load_newobj()
+
+    dispatch[pickle.NEWOBJ[0]] = load_newobj
+
+    def load_newobj_ex(self):
+        if not self.is_named(self.stack[-3]):
+            raise errors.weights_only_new_object(self.stack[-3])
+        super().load_newobj_ex()
+
+    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
+
+    def load_obj(self):
+        if self.stack and not self.is_named(self.stack[0]):
+            raise errors.weights_only_new_object(self.stack[0])
+        super().load_obj()
+
+    dispatch[pickle.OBJ[0]] = load_obj
+
+    def load_build(self):
+        target = self.stack[-2]
+        if type(target) in (collections.OrderedDict, collections.Counter):
+            state = self.stack.pop()
+            target.__dict__.update(state)   # (as torch: no __setstate__, no slot state)
+        elif id(type(target)) in self.user_ids and not self.is_named(target):
+            super().load_build()
+        else:
+            names = {**_ALLOWED_GLOBALS, **self.user_globals}
+            what = next((name for name, value in names.items() if value is target),
+                        f"a {type(target).__name__}")
+            raise errors.weights_only_build(type(target), what)
+
+    dispatch[pickle.BUILD[0]] = load_build
+
+    def check_list(self, target):
+        if type(target) is not list and not (isinstance(target, list)
+                                             and id(type(target)) in self.user_ids):
+            raise errors.weights_only_append(type(target))
+
+    def check_dict(self, target, opcode):
+        if type(target) not in (dict, collections.OrderedDict, collections.Counter):
+            raise errors.weights_only_set_item(opcode, type(target))
+
+    def load_append(self):
+        self.check_list(self.stack[-2])
+        super().load_append()
+
+    dispatch[pickle.APPEND[0]] = load_append
+
+    def load_appends(self):
+        self.check_list(self.below_mark())
+        super().load_appends()
+
+    dispatch[pickle.APPENDS[0]] = load_appends
+
+    def load_setitem(self):
+        self.check_dict(self.stack[-3], "SETITEM")
+        super().load_setitem()
+
+    dispatch[pickle.SETITEM[0]] = load_setitem
+
+    def load_setitems(self):
+        self.check_dict(self.below_mark(), "SETITEMS")
+        super().load_setitems()
+
+    dispatch[pickle.SETITEMS[0]] = load_setitems
+
+    def load_additems(self):
+        if type(self.below_mark()) is not set:
+            raise errors.weights_only_add_items(type(self.below_mark()))
+        super().load_additems()
+
+    dispatch[pickle.ADDITEMS[0]] = load_additems
+
+
+class _FullUnpickler(_Unpickler):
+    """weights_only=False: pickle's rules. A name resolves as pickle resolves it, importing
+    its module, so the file may run any code (only ever on this explicit opt-in); a user's
+    class comes from the user's module. torch's names are the exception: each becomes
+    minitorch's twin of the same name (torch.nn.modules.conv.Conv2d is minitorch.nn.Conv2d),
+    and a torch name without a twin, or a class built on torch's, is a clear error."""
+
+    def resolve(self, module, name):
+        if _is_torch_name(module):
+            return _twin(module, name)[1]
+        found = pickle._Unpickler.find_class(self, module, name)
+        torch_base = _torch_base(found)
+        if torch_base is not None:
+            raise errors.load_torch_class(f"{module}.{name}", torch_base)
+        return found
 
 
 class _Archive:
@@ -639,32 +791,25 @@ class _Archive:
         head = file.read(len(_LEGACY_MAGIC))
         file.seek(-len(head), os.SEEK_CUR)
         if head.startswith(_LEGACY_MAGIC):
-            raise RuntimeError(f"{name} was written in torch's legacy format (before torch 1.6, "
-                               "or with _use_new_zipfile_serialization=False), which minitorch "
-                               "does not read: load it in torch and save it again")
+            raise errors.load_legacy_format(name)
         if not head.startswith(b"PK\x03\x04"):
-            why = "the file is empty" if not head else "the file is not a zip archive"
-            raise self.error(f"reading zip archive: failed finding central directory ({why})")
+            raise errors.load_not_a_zip(name, empty=not head)
         try:
             self.zip = zipfile.ZipFile(file)
         except (zipfile.BadZipFile, OSError, ValueError) as e:
-            raise self.error(f"reading zip archive: failed finding central directory ({e}; "
-                             "the file is truncated or corrupt)") from None
+            raise errors.load_corrupt_zip(name, e) from None
         names = self.zip.namelist()
         if not names or "/" not in names[0]:
-            raise self.error("reading zip archive: its files are not in a subdirectory")
+            raise errors.load_records_not_in_a_folder(name)
         if len(set(names)) != len(names):   # zipfile would read one copy, torch may read another
-            twice = sorted(name for name, n in collections.Counter(names).items() if n > 1)
-            raise self.error(f"reading zip archive: records stored more than once: {twice}")
+            twice = sorted(record for record, n in collections.Counter(names).items() if n > 1)
+            raise errors.load_records_stored_twice(name, twice)
         self.prefix = names[0].split("/")[0] + "/"
         self.blocks = {}   # key -> the record's bytes, read once, shared by all its tensors
         byteorder = self.read("byteorder").decode() if self.has("byteorder") else sys.byteorder
         if byteorder not in ("little", "big"):
-            raise ValueError(f"Unknown endianness type: {byteorder}")
+            raise errors.load_unknown_endianness(byteorder)
         self.swap = byteorder != sys.byteorder
-
-    def error(self, what):
-        return RuntimeError(f"PytorchStreamReader failed {what}: file {self.name}")
 
     def has(self, record):
         return self.prefix + record in self.zip.NameToInfo
@@ -674,12 +819,10 @@ class _Archive:
         ones (which torch's reader, miniz, also inflates, at most ~1000 bytes per byte of
         file) are read: bzip2 or lzma could inflate a kilobyte of file to gigabytes."""
         if not self.has(record):
-            raise self.error(f"locating file {record}: file not found")
+            raise errors.load_record_missing(self.name, record)
         info = self.zip.getinfo(self.prefix + record)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise self.error(f"retrieving file meta-data for {record}: unsupported method "
-                             f"(compression {info.compress_type}; torch stores records "
-                             "uncompressed)")
+            raise errors.load_record_compression(self.name, record, info.compress_type)
         return info
 
     def read(self, record):
@@ -687,7 +830,7 @@ class _Archive:
         try:
             return self.zip.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
-            raise self.error(f"reading file {record}: {e}") from None
+            raise errors.load_record_unreadable(self.name, record, e) from None
 
     def storage(self, key, np_dtype, numel):
         """data/<key> as a writable flat array of numel elements of np_dtype. Its size is
@@ -705,41 +848,75 @@ class _Archive:
 
     def check_size(self, record, size, numel, np_dtype):
         if size != numel * np_dtype.itemsize:
-            raise self.error(f"reading file {record}: it holds {size} bytes, not the {numel} "
-                             f"elements of {np_dtype.itemsize} bytes the pickle expects")
+            raise errors.load_record_size(self.name, record, size, numel, np_dtype.itemsize)
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
          **pickle_load_args):
     """Load what `save` or `torch.save` wrote (the zip format of torch >= 1.6).
 
-    The file's pickle is read by a restricted unpickler that knows only the names a
-    checkpoint needs (tensors, nn.Parameters, dtypes, Size, device, containers, bytes,
-    complex numbers), torch's weights_only list; any other name raises
-    `pickle.UnpicklingError` and nothing from the file runs. This holds for
-    `weights_only=False` and any `pickle_module` too: minitorch has no unsafe loader.
+    With `weights_only=True` (the default, as in torch since 2.6) the file's pickle is read
+    by `_WeightsOnlyUnpickler`: it knows only the names a checkpoint of tensors needs
+    (tensors, nn.Parameters, dtypes, Size, device, containers, bytes, complex numbers), and
+    the classes and functions allowlisted with `add_safe_globals`; any other name raises
+    `pickle.UnpicklingError` and nothing from the file runs.
+
+    `weights_only=False` (or, as in torch, a `pickle_module` without `weights_only`) reads it
+    with `_FullUnpickler`, pickle's own rules: whole objects come back (a Module, an
+    optimizer, a user's class from the user's module), and the file may run any code, so
+    do it only with files you trust. A model torch saved whole comes back as a minitorch
+    model when each of its classes has a minitorch twin of the same name.
+
     Tensors that shared memory when saved share it again. `map_location` may only lead to
     the CPU. `mmap=True` (a path only, as in torch) reads the records into memory: the
     tensors are private copies, as torch's copy-on-write mappings are."""
+    if weights_only is None:
+        weights_only = pickle_module is None
+    if weights_only and pickle_module is not None:
+        raise errors.load_pickle_module_with_weights_only()
+    if pickle_module not in (None, pickle):
+        raise errors.load_pickle_module(pickle_module)
+    if pickle_load_args and weights_only:
+        warnings.warn(errors.load_pickle_args_ignored(), stacklevel=2)
+    unpickler = _WeightsOnlyUnpickler if weights_only else _FullUnpickler
     restore_location = _location_mapper(map_location)
     if mmap and not isinstance(f, (str, os.PathLike)):
-        raise ValueError("f must be a file path in order to use the mmap argument")
+        raise errors.load_mmap_not_a_path()
+    pickle_load_args.setdefault("encoding", "utf-8")
+    with _reading(f) as (file, name):
+        archive = _Archive(file, name)
+        data_pkl = io.BytesIO(archive.read("data.pkl"))
+        return unpickler(data_pkl, archive, restore_location, **pickle_load_args).load()
+
+
+@contextlib.contextmanager
+def _reading(f):
+    """(binary file, its name for messages) for a path (opened and closed here) or a file
+    object, which must be seekable, as in torch."""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as file:
-            return _load_archive(_Archive(file, os.fspath(f)), restore_location,
-                                 pickle_load_args)
+            yield file, os.fspath(f)
+        return
     if not hasattr(f, "seek"):
-        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'seek'. You can "
-                             "only minitorch.load from a file that is seekable. Please pre-load "
-                             "the data into a buffer like io.BytesIO and try to load from it "
-                             "instead.")
-    name = getattr(f, "name", None) or f"<{type(f).__name__} object>"
-    return _load_archive(_Archive(f, name), restore_location, pickle_load_args)
+        raise errors.load_not_seekable(type(f).__name__)
+    yield f, getattr(f, "name", None) or f"<{type(f).__name__} object>"
 
 
-def _load_archive(archive, restore_location, pickle_load_args):
-    pickle_load_args.setdefault("encoding", "utf-8")
-    data_pkl = archive.read("data.pkl")
-    unpickler = _SafeUnpickler(io.BytesIO(data_pkl), archive, restore_location,
-                               **pickle_load_args)
-    return unpickler.load()
+def get_unsafe_globals_in_checkpoint(f):
+    """The names ("module.name") in a checkpoint's pickle that `load(weights_only=True)`
+    would refuse: neither a checkpoint name nor allowlisted with add_safe_globals. The
+    pickle is read, not run (as torch's: names a pickle computes while it runs are not
+    seen). Pass the ones you trust to add_safe_globals."""
+    with _reading(f) as (file, name):
+        if file.read(4) != b"PK\x03\x04":
+            raise errors.unsafe_globals_not_a_checkpoint()
+        file.seek(-4, os.SEEK_CUR)
+        data_pkl = _Archive(file, name).read("data.pkl")
+    found = set()
+    for opcode, argument, _ in pickletools.genops(data_pkl):
+        if opcode.name == "GLOBAL":
+            module, name = argument.split(" ", 1)
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            found.add(f"{_compat_pickle.IMPORT_MAPPING.get(module, module)}.{name}")
+    return sorted(found - set(_ALLOWED_GLOBALS) - set(_user_allowed_globals()))
