@@ -9,6 +9,7 @@ smoothing and probability targets are built from ordinary ops in nn.functional.
 import numpy as np
 
 from ..autograd.function import Function
+from ..dtypes import widen
 
 
 def reduce(loss, reduction, total=None):
@@ -84,3 +85,151 @@ class NllLoss2d(NllLoss):
     """nll_loss of an image (N, C, H, W) with targets (N, H, W): the same math, torch's
     2-D kernel (other spatial ranks are reshaped to it by the caller)."""
     node_name = "NllLoss2DBackward0"
+
+
+# ---- binary cross entropy ---------------------------------------------------------------------
+
+# torch's floor for p (1 - p) in binary_cross_entropy's gradient: a C float, for every dtype
+EPSILON = float(np.float32(1e-12))
+
+
+class BinaryCrossEntropy(Function):
+    """out = -w (t log p + (1 - t) log(1 - p)), each log floored at -100;
+    d p = grad w (p - t) / max(p (1 - p), 1e-12),  d t = -grad w log(p / (1 - p))   (/ n for 'mean')
+
+    The weight w (already broadcast to p's shape, or None) is an option: torch's node takes
+    no gradient for it."""
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight=None, reduction="mean"):
+        p, t = widen(input), widen(target)
+        loss = (t - 1) * np.maximum(np.log1p(-p), -100) - t * np.maximum(np.log(p), -100)
+        if weight is not None:
+            loss = loss * weight
+        ctx.save_for_backward(input, target)
+        ctx.weight, ctx.reduction = weight, reduction
+        return np.asarray(reduce(loss.astype(input.dtype, copy=False), reduction))
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved
+        p, t, g = widen(input), widen(target), widen(grad)
+        scale = g if ctx.weight is None else g * ctx.weight
+        if ctx.reduction == "mean":
+            scale = scale / input.size
+        need_input, need_target = ctx.needs_input_grad
+        grad_input = grad_target = None
+        if need_input:
+            floor = p.dtype.type(EPSILON)
+            grad_input = (scale * (p - t) / np.maximum((1 - p) * p, floor)).astype(input.dtype)
+        if need_target:
+            grad_target = (-np.log(p / (1 - p)) * scale).astype(target.dtype)
+        return grad_input, grad_target
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) without overflow: min(x, 0) - log1p(exp(-|x|)), as torch computes it."""
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """out = w ((1 - t) x - (1 + (q - 1) t) log sigmoid(x))   (q: pos_weight, 1 if None);
+    d x = grad w ((q t + 1 - t) sigmoid(x) - q t),
+    d t = grad w (log sigmoid(-x) - q log sigmoid(x))   (/ n for 'mean')
+
+    Written with log sigmoid, so logits of any size stay finite. w and q are options
+    (broadcast against t by the caller): torch's node takes no gradient for them."""
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight=None, pos_weight=None, reduction="mean",
+                dtype=None):
+        x, t = widen(input), widen(target)
+        log_sig = log_sigmoid(x)
+        if pos_weight is not None:
+            log_sig = log_sig * ((pos_weight - 1) * t + 1)
+        loss = (1 - t) * x - log_sig
+        if weight is not None:
+            loss = loss * weight
+        ctx.save_for_backward(input, target)
+        ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
+        return np.asarray(reduce(loss.astype(dtype, copy=False), reduction))
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved
+        x, t, g = widen(input), widen(target), widen(grad)
+        scale = g if ctx.weight is None else g * ctx.weight
+        if ctx.reduction == "mean":
+            scale = scale / input.size
+        q = ctx.pos_weight
+        need_input, need_target = ctx.needs_input_grad
+        grad_input = grad_target = None
+        if need_input:
+            sigmoid = 1 / (1 + np.exp(-x))
+            if q is None:
+                grad_input = (sigmoid - t) * scale
+            else:
+                qt = q * t
+                grad_input = ((qt + 1 - t) * sigmoid - qt) * scale
+            grad_input = grad_input.astype(input.dtype, copy=False)
+        if need_target:
+            grad_target = -x if q is None else log_sigmoid(-x) - log_sigmoid(x) * q
+            grad_target = (grad_target * scale).astype(target.dtype, copy=False)
+        return grad_input, grad_target
+
+
+# ---- smooth L1 and Huber ----------------------------------------------------------------------
+
+class SmoothL1Loss(Function):
+    """out = z^2 / (2 beta) where z = |input - target| < beta, else z - beta / 2;
+    d input = grad clamp((input - target) / beta, -1, 1),  d target = -d input   (/ n for 'mean')"""
+    node_name = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction="mean", beta=1.0, dtype=None):
+        diff = np.subtract(input, target, dtype=dtype)  # in the operands' common dtype
+        z = np.abs(diff)
+        loss = np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
+        ctx.save_for_backward(diff)
+        ctx.reduction, ctx.beta = reduction, beta
+        return np.asarray(reduce(loss, reduction))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved
+        norm = 1 / max(diff.size, 1) if ctx.reduction == "mean" else 1
+        beta = ctx.beta
+        g = np.where(diff <= -beta, -norm * grad,
+                     np.where(diff >= beta, norm * grad, norm * diff * grad / beta))
+        return g, -g
+
+
+class HuberLoss(Function):
+    """out = z^2 / 2 where z = |input - target| < delta, else delta (z - delta / 2);
+    d input = grad clamp(input - target, -delta, delta),  d target = -d input   (/ n for 'mean')
+
+    The loss has the input's dtype (computed in the operands' common one). torch's backward
+    takes only operands of one dtype: `refusal`, when given, is the error it raises then."""
+    node_name = "HuberLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction="mean", delta=1.0, dtype=None, refusal=None):
+        diff = np.subtract(input, target, dtype=dtype)
+        z = np.abs(diff)
+        loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+        ctx.save_for_backward(diff)
+        ctx.reduction, ctx.delta, ctx.refusal = reduction, delta, refusal
+        return np.asarray(reduce(loss.astype(input.dtype, copy=False), reduction))
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.refusal is not None:
+            raise ctx.refusal
+        (diff,) = ctx.saved
+        norm = 1 / max(diff.size, 1) if ctx.reduction == "mean" else 1
+        delta = ctx.delta
+        g = np.where(diff <= -delta, -norm * grad * delta,
+                     np.where(diff >= delta, norm * grad * delta, norm * diff * grad))
+        return g, -g

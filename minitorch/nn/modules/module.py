@@ -4,15 +4,29 @@ A Module finds its parts by attribute assignment: `self.fc = nn.Linear(...)` reg
 submodule, `self.w = nn.Parameter(...)` a parameter, `register_buffer` a tensor that is
 state but not learnable (saved in state_dict, not returned by parameters()). Everything
 else (parameters(), state_dict(), to(), train()/eval(), zero_grad(), repr) walks that tree.
+
+Calling a module runs its forward; hooks, when a module has any, run around it as torch
+runs them: forward pre-hooks (may replace the arguments), forward hooks (may replace the
+output), full backward pre-hooks and hooks (see and may replace the gradients of the
+call's outputs and inputs; minitorch/utils/hooks.py builds their graph nodes).
 """
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
-from ... import dtypes
+from ... import dtypes, errors
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, zero_grads
 from ...tensor_base import check_device
+from ...utils.hooks import BackwardHook, RemovableHandle
 from ..parameter import Buffer, Parameter
+
+# A module's hooks, each an OrderedDict (handle id -> hook, or -> True for a flag), as torch
+# keeps them: the hooks themselves, then which take kwargs and which run even when forward
+# raises.
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
+               "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+               "_backward_pre_hooks", "_backward_hooks")
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -41,13 +55,130 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
+        for name in _HOOK_DICTS:
+            object.__setattr__(self, name, OrderedDict())
+
+    def __setstate__(self, state):
+        """Unpickling: the state, and empty hook dicts where it has none (older files)."""
+        self.__dict__.update(state)
+        for name in _HOOK_DICTS:
+            if name not in self.__dict__:
+                object.__setattr__(self, name, OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   '"forward" function')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
+            return self.forward(*args, **kwargs)  # (the usual case: no hooks, no detour)
+        return self._call_with_hooks(args, kwargs)
+
+    # ---- hooks -------------------------------------------------------------------------------
+    def _call_with_hooks(self, args, kwargs):
+        """torch's call: forward pre-hooks (which may replace the arguments), backward hooks
+        set up on the inputs, forward, forward hooks (which may replace the output),
+        backward hooks set up on the output. If anything raises, the forward hooks
+        registered with always_call=True that have not run yet still run."""
+        result = None
+        called = set()
+        try:
+            for hook_id, hook in list(self._forward_pre_hooks.items()):
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    replaced = hook(self, args, kwargs)
+                    if replaced is not None:
+                        if not (isinstance(replaced, tuple) and len(replaced) == 2):
+                            raise errors.forward_pre_hook_result(replaced)
+                        args, kwargs = replaced
+                else:
+                    replaced = hook(self, args)
+                    if replaced is not None:
+                        args = replaced if isinstance(replaced, tuple) else (replaced,)
+            backward_hook = None
+            if self._backward_hooks or self._backward_pre_hooks:
+                backward_hook = BackwardHook(self, list(self._backward_hooks.values()),
+                                             list(self._backward_pre_hooks.values()))
+                args = backward_hook.setup_input_hook(args)
+            result = self.forward(*args, **kwargs)
+            for hook_id, hook in list(self._forward_hooks.items()):
+                if hook_id in self._forward_hooks_always_called:
+                    called.add(hook_id)
+                replaced = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+                if replaced is not None:
+                    result = replaced
+            if backward_hook is not None:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a "
+                                  "Tensor or a tuple of Tensors but received "
+                                  f"{type(result)}", stacklevel=3)
+                result = backward_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            for hook_id, hook in list(self._forward_hooks.items()):
+                if hook_id not in self._forward_hooks_always_called or hook_id in called:
+                    continue
+                try:
+                    replaced = self._run_forward_hook(hook_id, hook, args, kwargs, result)
+                    if replaced is not None:
+                        result = replaced
+                except Exception as e:  # noqa: BLE001 - the first error is the one raised
+                    warnings.warn("module forward hook with ``always_call=True`` raised an "
+                                  "exception that was silenced as another error was raised "
+                                  f"in forward: {e}", stacklevel=3)
+            raise
+
+    def _run_forward_hook(self, hook_id, hook, args, kwargs, result):
+        if hook_id in self._forward_hooks_with_kwargs:
+            return hook(self, args, kwargs, result)
+        return hook(self, args, result)
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) -> None or new args (a non-tuple is made a 1-tuple); with
+        with_kwargs, hook(module, args, kwargs) -> None or (new args, new kwargs). Runs
+        before forward, in registration order (prepend: first)."""
+        handle = RemovableHandle(self._forward_pre_hooks,
+                                 extra_dict=self._forward_pre_hooks_with_kwargs)
+        self._forward_pre_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        if prepend:
+            self._forward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
+        """hook(module, args, output) (with_kwargs: hook(module, args, kwargs, output)) ->
+        None or a new output. Runs after forward; always_call: also when forward raised."""
+        handle = RemovableHandle(self._forward_hooks, extra_dict=[
+            self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
+        self._forward_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        if prepend:
+            self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) -> None or new grad_input: called once the
+        gradients with respect to the call's positional inputs are computed (a tuple, one
+        per argument: None for non-tensors)."""
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) -> None or new grad_output: called when the gradients
+        with respect to the call's outputs arrive, before they flow into the module."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
 
     # ---- registration by attribute ---------------------------------------------------------
     def __setattr__(self, name, value):
