@@ -2,10 +2,16 @@
 and every *_like; plus manual_seed for the random stream."""
 import builtins
 import functools
+import re
+import threading
+import warnings
 
 import numpy as np
 
 from . import dtypes, errors
+from .facade.factory import nested_shape as _nested_shape, shape_from_arguments as _size
+from .facade.out import factory_dtype, write_out
+from .facade.random import DEFAULT_SEED, global_stream, stream_of
 from .tensor import Tensor
 from .tensor_base import check_device, device as _device
 
@@ -27,6 +33,8 @@ def initial_seed():
 def _finish(data, requires_grad=False, device=None):
     if device is not None:
         check_device(device)
+    elif _default_device.device is not None:
+        check_device(_default_device.device)
     t = Tensor._make(data)
     if requires_grad:
         if data.dtype.kind != "f":
@@ -49,18 +57,33 @@ def _allocating(make):
     return checked
 
 
-def _size(size, keyword=None):
-    """The shape from varargs `zeros(2, 3)`, a tuple `zeros((2, 3))` or `zeros(size=(2, 3))`."""
-    if keyword is not None:
-        size = (keyword,)
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise errors.size_not_integers(s)
-        if s < 0:
-            raise errors.negative_dimension(s, size)
-    return tuple(int(s) for s in size)
+def _with_out(name, resizes_first=False, warns_of_count=False):
+    """torch's out= for a factory function: the values made in out's dtype (a dtype=
+    argument must be out's) and written into out, resized without a warning as torch's
+    factories resize it; requires_grad=True then applies to out. resizes_first: torch
+    resizes out before anything else (empty, randn), which an out requiring grad refuses.
+    warns_of_count: torch warns when an out that held elements held another number of
+    them (arange)."""
+    def decorate(make):
+        @functools.wraps(make)
+        def function(*args, out=None, **kwargs):
+            if out is None:
+                return make(*args, **kwargs)
+            if resizes_first and out._requires_grad:
+                raise errors.resize_of_tensor_requiring_grad()
+            requires_grad, dtype = kwargs.pop("requires_grad", False), kwargs.pop("dtype", None)
+            held = out.shape
+            write_out(out, f"aten::{name}", make, *args, check=factory_dtype, warn_on_resize=False,
+                      result_dtype=out._data.dtype if dtype is None else dtypes.to_np(dtype),
+                      dtype=out.dtype if dtype is None else dtype, **kwargs)
+            if warns_of_count and held.numel() not in (0, out.numel()):
+                warnings.warn(errors.arange_out_resized(held, held.numel(), out.shape, out.numel()),
+                              stacklevel=2)
+            if requires_grad and not out.is_floating_point():
+                raise errors.requires_grad_at_creation()
+            return out.requires_grad_() if requires_grad else out
+        return function
+    return decorate
 
 
 def _float(dtype):
@@ -68,29 +91,6 @@ def _float(dtype):
 
 
 # ---- from data ---------------------------------------------------------------------------
-
-def _nested_shape(data, dim=0):
-    """Shape of nested Python sequences; torch's ValueError when they are ragged."""
-    if isinstance(data, Tensor):
-        return data.shape
-    if isinstance(data, np.ndarray):
-        return data.shape
-    if not isinstance(data, (list, tuple)):
-        return ()
-    if len(data) == 0:
-        return (0,)
-    inner = _nested_shape(data[0], dim + 1)
-    for item in data[1:]:
-        other = _nested_shape(item, dim + 1)
-        if other != inner:
-            if len(other) == 0 or len(inner) == 0:
-                if len(other) == 0:
-                    raise errors.not_a_sequence()
-                raise errors.ragged_sequence_of_scalar(dim + 1, inner[0] if inner else 0,
-                                                       other[0] if other else 0)
-            raise errors.ragged_sequence(dim + 1, inner[0], other[0])
-    return (len(data),) + tuple(inner)
-
 
 def _infer_np_dtype(data):
     """torch's inference: each element has a dtype (a numpy scalar, array or tensor its
@@ -157,22 +157,25 @@ def from_numpy(ndarray):
 
 # ---- filled -----------------------------------------------------------------------------
 
+@_with_out("zeros")
 @_allocating
-def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.zeros(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
+@_with_out("ones")
 @_allocating
-def ones(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.ones(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
+@_with_out("empty", resizes_first=True)
 @_allocating
-def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, out=None,
-          memory_format=None):
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, memory_format=None):
     return _finish(np.empty(_size(shape, size), dtype=_float(dtype)), requires_grad, device)
 
 
+@_with_out("full")
 @_allocating
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     if dtype is None:
@@ -180,11 +183,13 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     return _finish(np.full(_size((size,)), fill_value, dtype=dtypes.to_np(dtype)), requires_grad, device)
 
 
+@_with_out("eye")
 @_allocating
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, n if m is None else m, dtype=_float(dtype)), requires_grad, device)
 
 
+@_with_out("arange", warns_of_count=True)
 @_allocating
 def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     if end is None:
@@ -202,6 +207,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return _finish(data, requires_grad, device)
 
 
+@_with_out("linspace")
 @_allocating
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     if steps < 0:
@@ -222,16 +228,10 @@ def _linspace(start, end, steps):
 
 # ---- random -----------------------------------------------------------------------------
 
-def _gen(generator):
-    """The numpy Generator to draw from: the global stream when generator is None, the one a
-    minitorch.Generator wraps, or a numpy Generator passed as is."""
-    if generator is None:
-        return default_generator._numpy
-    if isinstance(generator, Generator):
-        return generator._numpy
-    return generator
+_gen = stream_of  # the numpy Generator a generator= argument means (facade/random.py)
 
 
+@_with_out("rand")
 @_allocating
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     d = _random_float(dtype, "check_uniform_bounds")
@@ -240,6 +240,7 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     return _finish(data.astype(d, copy=False), requires_grad, device)
 
 
+@_with_out("randn", resizes_first=True)
 @_allocating
 def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     d = _random_float(dtype, "normal_kernel_cpu")
@@ -256,6 +257,7 @@ def _random_float(dtype, kernel):
     return d
 
 
+@_with_out("randint")
 @_allocating
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
@@ -270,15 +272,18 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return _finish(data, requires_grad, device)
 
 
+@_with_out("randperm")
 @_allocating
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     d = dtypes.int64.np if dtype is None else dtypes.to_np(dtype)
     return _finish(_gen(generator).permutation(n).astype(d), requires_grad, device)
 
 
+@_with_out("normal")
 @_allocating
 def normal(mean, std, size, *, generator=None, dtype=None):
-    return _finish(_gen(generator).normal(mean, std, _size((size,))).astype(_float(dtype)))
+    d = _random_float(dtype, "normal_kernel_cpu")
+    return _finish(_gen(generator).normal(mean, std, _size((size,))).astype(d))
 
 
 # ---- *_like -----------------------------------------------------------------------------
@@ -286,6 +291,7 @@ def normal(mean, std, size, *, generator=None, dtype=None):
 def _like(fn):
     def like(input, *, dtype=None, device=None, requires_grad=False, **kwargs):
         d = input._data.dtype if dtype is None else dtypes.to_np(dtype)
+        device = input.device if device is None else device  # (not the default device)
         return fn(input.shape, dtype=d, device=device, requires_grad=requires_grad, **kwargs)
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"{fn.__name__} with input's shape (and dtype unless dtype= says otherwise)."
@@ -298,6 +304,7 @@ rand_like, randn_like = _like(rand), _like(randn)
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
     d = input._data.dtype if dtype is None else dtypes.to_np(dtype)
+    device = input.device if device is None else device  # (not the default device)
     return full(input.shape, fill_value, dtype=d, device=device, requires_grad=requires_grad)
 
 
@@ -318,7 +325,7 @@ class Generator:
     `minitorch.manual_seed(s)` give the same numbers. The streams are not torch's.
     """
 
-    default_seed = 67280421310721  # torch's seed for a fresh Generator: fresh ones agree
+    default_seed = DEFAULT_SEED  # torch's seed for a fresh Generator: fresh ones agree
     _STATE_FIELDS = (("seed", 8), ("state", 16), ("inc", 16), ("has_uint32", 1), ("uinteger", 4))
     _STATE_SIZE = builtins.sum(size for _, size in _STATE_FIELDS)
 
@@ -336,7 +343,11 @@ class Generator:
         if not -2**63 <= seed < 2**64:
             raise errors.integer_overflow()
         self._seed = seed % 2**64
-        self._numpy = np.random.Generator(np.random.PCG64(self._seed))
+        fresh = np.random.PCG64(self._seed)
+        if hasattr(self, "_numpy"):  # reseeded in place: whoever holds the stream sees it
+            self._numpy.bit_generator.state = fresh.state
+        else:
+            self._numpy = np.random.Generator(fresh)
         return self
 
     def seed(self):
@@ -379,5 +390,50 @@ class Generator:
 
 
 # The global stream every random function draws from unless given a generator. Like
-# torch's, it starts from the same seed in every process until manual_seed or seed.
+# torch's, it starts from the same seed in every process until manual_seed or seed. Its
+# numpy stream lives below the Tensor class (facade/random.py), where Tensor.uniform_ and
+# normal_ draw from it too.
 default_generator = Generator()
+default_generator._numpy = global_stream
+
+
+# ---- the default device of the functions above --------------------------------------------
+
+class _DefaultDevice(threading.local):
+    """Per thread, as torch's: the device factory functions use when given none."""
+    device = None
+
+
+_default_device = _DefaultDevice()
+
+# the device types torch's device strings may start with
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
+                 "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                 "privateuseone")
+
+
+def set_default_device(device):
+    """The device factory functions (zeros, tensor, rand...) make tensors on when given
+    none; None clears it. As in torch, any device is accepted here: minitorch computes on
+    'cpu' only, so making a tensor on any other then raises."""
+    if device is not None:
+        if isinstance(device, int) and not isinstance(device, bool):
+            raise errors.no_accelerator()  # torch: an index of the current accelerator
+        if isinstance(device, str):
+            parsed = re.fullmatch(r"([a-zA-Z_]+)(?::([1-9]\d*|0))?", device)
+            if parsed is None:
+                raise errors.invalid_device_string(device)
+            if parsed.group(1) not in _DEVICE_TYPES:
+                raise errors.unknown_device_type(parsed.group(1))
+        device = _device(device)
+    _default_device.device = device
+
+
+def get_default_device():
+    """The default device ('cpu' unless set_default_device said otherwise)."""
+    device = _default_device.device
+    if device is None:
+        return _device("cpu")
+    if device.index is None:  # torch asks the device for its current index
+        check_device(device)
+    return device

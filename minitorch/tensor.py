@@ -11,7 +11,9 @@ import numpy as np
 from . import dtypes, errors
 from .autograd import backward as _backward
 from .autograd.views import apply_inplace, grad_node
-from .facade import elementwise, linalg, reduce, shape
+from .facade import cumulative, elementwise, factory, indexing, linalg, reduce, shape
+from .facade.out import resize_
+from .facade.random import normal_, uniform_
 from .facade.softmax import log_softmax, softmax
 from .ops.elementwise import ToCopy
 from .tensor_base import Size, TensorBase, check_device, device, storage_root
@@ -76,6 +78,11 @@ class Tensor(TensorBase):
     clamp = clip = elementwise.clamp
     maximum = elementwise.maximum
     minimum = elementwise.minimum
+    round = elementwise.round
+    floor = elementwise.floor
+    ceil = elementwise.ceil
+    trunc = fix = elementwise.trunc
+    sign = elementwise.sign
 
     def where(self, condition, other):
         return elementwise.where(condition, self, other)
@@ -118,6 +125,25 @@ class Tensor(TensorBase):
     softmax = softmax
     log_softmax = log_softmax
 
+    # ---- cumulative sums and products ------------------------------------------------------
+    cumsum = cumulative.cumsum
+    cumprod = cumulative.cumprod
+    cumsum_ = _inplace(cumulative.cumsum)
+    cumprod_ = _inplace(cumulative.cumprod)
+
+    # ---- indexing and sorting ----------------------------------------------------------------
+    gather = indexing.gather
+    scatter = indexing.scatter
+    scatter_ = indexing.scatter_
+    scatter_add = indexing.scatter_add
+    scatter_add_ = indexing.scatter_add_
+    index_select = indexing.index_select
+    masked_fill = indexing.masked_fill
+    masked_fill_ = indexing.masked_fill_
+    topk = indexing.topk
+    sort = indexing.sort
+    argsort = indexing.argsort
+
     # ---- matrix products -------------------------------------------------------------------
     matmul = __matmul__ = linalg.matmul
     __rmatmul__ = _swap(linalg.matmul)
@@ -145,6 +171,9 @@ class Tensor(TensorBase):
     chunk = shape.chunk
     unbind = shape.unbind
     narrow = shape.narrow
+    repeat = shape.repeat
+    flip = shape.flip
+    roll = shape.roll
     __getitem__ = shape.getitem
     __setitem__ = shape.setitem
 
@@ -183,6 +212,14 @@ class Tensor(TensorBase):
     clamp_ = clip_ = _inplace(elementwise.clamp)
     reciprocal_ = _inplace(elementwise.reciprocal)
     square_ = _inplace(elementwise.square)
+    round_ = _inplace(elementwise.round)
+    floor_ = _inplace(elementwise.floor)
+    ceil_ = _inplace(elementwise.ceil)
+    trunc_ = fix_ = _inplace(elementwise.trunc)
+    sign_ = _inplace(elementwise.sign)
+    uniform_ = uniform_
+    normal_ = normal_
+    resize_ = resize_
     copy_ = shape.copy_
     fill_ = shape.fill_
     zero_ = shape.zero_
@@ -193,6 +230,13 @@ class Tensor(TensorBase):
         self._data = self._data.T
         self._version_counter[0] += 1
         return self
+
+    # ---- new tensors like this one: its dtype, unless dtype= says otherwise -----------------
+    new_tensor = factory.new_tensor
+    new_zeros = factory.new_zeros
+    new_ones = factory.new_ones
+    new_full = factory.new_full
+    new_empty = factory.new_empty
 
     # ---- dtype and device ---------------------------------------------------------------------
     def to(self, *args, **kwargs):
@@ -251,6 +295,10 @@ class Tensor(TensorBase):
         """Accumulate d(self)/d(leaf) into every leaf's .grad (autograd/engine.py)."""
         _backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
                   inputs=inputs)
+
+    def is_inference(self):
+        """Made in inference mode (a view: its storage was), as torch's inference tensors."""
+        return (self if self._base is None else self._base)._is_inference
 
     def retain_grad(self):
         """Keep .grad on a non-leaf too (leaves always keep theirs)."""

@@ -9,6 +9,8 @@ needs the full Tensor class, and no module imports one that imports it back.
 The array is the storage: `t.numpy()` returns it, and views (`view`, slicing, `T`,
 `expand`...) are numpy views of it, so changes show through all of them, as in torch.
 """
+import threading
+
 import numpy as np
 
 from . import dtypes, errors
@@ -90,6 +92,15 @@ def storage_root(array):
     return array
 
 
+class _InferenceMode(threading.local):
+    """Per thread: is inference mode on (autograd/grad_mode.py's inference_mode switches it)?
+    Every tensor made while it is on is an inference tensor, as in torch."""
+    enabled = False
+
+
+INFERENCE_MODE = _InferenceMode()
+
+
 class TensorBase:
     """A tensor's storage and autograd state.
 
@@ -104,11 +115,12 @@ class TensorBase:
     _view_version       the version the view's history was recorded at
     _accumulate_node    a leaf's AccumulateGrad node, made once on first use
     _retains_grad       retain_grad() was called on this non-leaf
+    _is_inference       made in inference mode (torch's inference tensors)
     """
     __array_priority__ = 1000  # `np.float64(2) * t` leaves the product to Tensor, as in torch
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_version_counter", "_base",
                  "_view_fn", "_view_version", "_accumulate_node", "_retains_grad",
-                 "__weakref__")
+                 "_is_inference", "__weakref__")
 
     def __init_subclass__(cls, **kwargs):
         """An op's result is of its input's class (a user's Tensor subclass stays itself,
@@ -135,6 +147,7 @@ class TensorBase:
         t._grad = t.grad_fn = t._base = t._view_fn = t._accumulate_node = None
         t._version_counter = [0]
         t._retains_grad = False
+        t._is_inference = INFERENCE_MODE.enabled
         return t
 
     def _wrap(self, data):

@@ -7,9 +7,11 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..tensor_base import TensorBase
-from ..ops.elementwise import (Abs, Add, Clamp, Cos, Div, Exp, Log, Maximum, Minimum, Mul, Neg,
-                               Pow, PowScalar, RPow, Reciprocal, Relu, Rsqrt, Rsub, Sigmoid, Sin,
-                               Sqrt, Sub, Tanh, Where)
+from ..ops.elementwise import (Abs, Add, Ceil, Clamp, Cos, Div, Exp, Floor, Log, Maximum, Minimum,
+                               Mul, Neg, Pow, PowScalar, RPow, Reciprocal, Relu, Round,
+                               RoundDecimals, Rsqrt, Rsub, Sigmoid, Sign, Sin, Sqrt, Sub, Tanh,
+                               Trunc, Where)
+from .out import castable, castable_directly, same_dtype, where_dtype, write_out
 
 
 def promote(tensor, other):
@@ -52,7 +54,9 @@ def _array_of(value):
 
 # ---- arithmetic ----------------------------------------------------------------------------
 
-def add(input, other, *, alpha=1):
+def add(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return write_out(out, "add", add, input, other, alpha=alpha)
     if alpha != 1:
         other = other * alpha
     if not isinstance(input, TensorBase):
@@ -60,7 +64,9 @@ def add(input, other, *, alpha=1):
     return Add.apply(*promote(input, other))
 
 
-def sub(input, other, *, alpha=1):
+def sub(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return write_out(out, "sub", sub, input, other, alpha=alpha)
     if alpha != 1:
         other = other * alpha
     if not isinstance(input, TensorBase):
@@ -69,6 +75,9 @@ def sub(input, other, *, alpha=1):
     if input._data.dtype == np.bool_:
         raise errors.subtraction_of_bools()
     return Sub.apply(input, other)
+
+
+subtract = sub
 
 
 def rsub(input, other):
@@ -81,13 +90,20 @@ def rsub(input, other):
     return Rsub.apply(input, number=other)
 
 
-def mul(input, other):
+def mul(input, other, *, out=None):
+    if out is not None:
+        return write_out(out, "mul", mul, input, other)
     if not isinstance(input, TensorBase):
         return mul(other, input)
     return Mul.apply(*promote(input, other))
 
 
-def div(input, other, *, rounding_mode=None):
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if out is not None:
+        return write_out(out, "div", div, input, other, rounding_mode=rounding_mode)
     if not isinstance(input, TensorBase):
         return reciprocal(other) * input
     dividend, divisor = promote(input, other)
@@ -97,6 +113,9 @@ def div(input, other, *, rounding_mode=None):
         dividend = dividend.to(dtypes.float32)
         divisor = divisor.to(dtypes.float32) if isinstance(divisor, TensorBase) else divisor
     return Div.apply(dividend, divisor)
+
+
+divide = true_divide = div
 
 
 def _rounded_division(dividend, divisor, mode):
@@ -113,7 +132,9 @@ def _rounded_division(dividend, divisor, mode):
     raise errors.unknown_rounding_mode(mode)
 
 
-def pow(input, exponent):
+def pow(input, exponent, *, out=None):
+    if out is not None:
+        return write_out(out, "pow", pow, input, exponent)
     if not isinstance(input, TensorBase):  # number ** tensor
         if not (exponent.is_floating_point() or isinstance(input, int)):
             exponent = exponent.float()  # an integer tensor under a float base gives floats
@@ -126,21 +147,30 @@ def pow(input, exponent):
     return PowScalar.apply(input, exponent=exponent)
 
 
-def square(input):
+def square(input, *, out=None):
+    if out is not None:
+        return write_out(out, "pow", square, input)
     return pow(input, 2)
 
 
-def neg(input):
+def neg(input, *, out=None):
+    if out is not None:
+        return write_out(out, "neg", neg, input, check=same_dtype)
     if input._data.dtype == np.bool_:
         raise errors.negation_of_bool()
     return Neg.apply(input)
+
+
+negative = neg
 
 
 # ---- unary math ----------------------------------------------------------------------------
 
 def _computed_in_float(op):
     """The function for `op`, which torch computes in the default float dtype for integers."""
-    def function(input):
+    def function(input, *, out=None):
+        if out is not None:
+            return write_out(out, function.__name__, function, input)
         return op.apply(input if input._data.dtype.kind == "f" else input.to(dtypes.float32))
     function.__name__ = op.__name__.lower()
     function.__doc__ = f"Elementwise {function.__name__} (integers are computed in the default float dtype)."
@@ -158,7 +188,9 @@ sigmoid = _computed_in_float(Sigmoid)
 reciprocal = _computed_in_float(Reciprocal)
 
 
-def abs(input):
+def abs(input, *, out=None):
+    if out is not None:
+        return write_out(out, "abs", abs, input, check=same_dtype)
     if input._data.dtype == np.bool_:
         raise errors.not_implemented_for("abs_cpu", np.bool_)
     return Abs.apply(input)
@@ -170,9 +202,58 @@ def relu(input):
     return Relu.apply(input)
 
 
+# ---- rounding: steps, whose derivative is 0 ----------------------------------------------------
+
+def _rounding(op, name):
+    """The function for floor, ceil, trunc or round: integers are whole already (a copy,
+    as torch); bool has no kernel (torch names its vectorised one)."""
+    def function(input, *, out=None):
+        if out is not None:
+            return write_out(out, name, function, input, check=same_dtype)
+        kind = input._data.dtype.kind
+        if kind == "b":
+            raise errors.not_implemented_for(f"{name}_vml_cpu", input._data.dtype)
+        return op.apply(input) if kind == "f" else input._wrap(input._data.copy())
+    function.__name__ = name
+    function.__doc__ = f"Elementwise {name}; its gradient is 0."
+    return function
+
+
+floor = _rounding(Floor, "floor")
+ceil = _rounding(Ceil, "ceil")
+trunc = fix = _rounding(Trunc, "trunc")
+_round_to_whole = _rounding(Round, "round")
+
+
+def round(input, *, decimals=None, out=None):
+    """Round half to even, to whole numbers or to `decimals` decimal places (negative:
+    to tens, hundreds...). torch runs another kernel when decimals is given, even 0."""
+    if out is not None:
+        return write_out(out, "round", round, input, decimals=decimals, check=same_dtype)
+    if decimals is None:
+        return _round_to_whole(input)
+    if input._data.dtype.kind != "f":
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise errors.not_implemented_for(kernel, input._data.dtype)
+    return RoundDecimals.apply(input, decimals=decimals)
+
+
+def sign(input, *, out=None):
+    """-1, 0 or 1 by the sign of each element (0 for nan); bools are their own sign."""
+    if out is not None:
+        return write_out(out, "sign", sign, input, check=same_dtype)
+    if input._data.dtype == np.bool_:
+        return input._wrap(input._data.copy())
+    return Sign.apply(input)
+
+
 # ---- selections ----------------------------------------------------------------------------
 
-def clamp(input, min=None, max=None):
+def clamp(input, min=None, max=None, *, out=None):
+    if out is not None:
+        bounds_are_tensors = isinstance(min, TensorBase) or isinstance(max, TensorBase)
+        return write_out(out, "clamp", clamp, input, min, max,
+                         check=castable if bounds_are_tensors else same_dtype)
     if min is None and max is None:
         raise errors.clamp_without_bounds()
     if isinstance(min, TensorBase) or isinstance(max, TensorBase):  # bounds per element
@@ -190,8 +271,10 @@ def clamp(input, min=None, max=None):
 clip = clamp
 
 
-def where(condition, input, other):
+def where(condition, input, other, *, out=None):
     """Pick input where condition holds, else other; gradients flow to the picked side."""
+    if out is not None:
+        return write_out(out, "where", where, condition, input, other, check=where_dtype)
     condition_array = condition._data if isinstance(condition, TensorBase) else np.asarray(condition)
     if condition_array.dtype != np.bool_:
         raise errors.where_condition_not_bool(condition_array.dtype)
@@ -203,18 +286,28 @@ def where(condition, input, other):
     return Where.apply(input, other, condition=condition_array)
 
 
-def maximum(input, other):
+def maximum(input, other, *, out=None):
+    if out is not None:
+        return write_out(out, "maximum", maximum, input, other)
     return Maximum.apply(*promote(input, other))
 
 
-def minimum(input, other):
+def minimum(input, other, *, out=None):
+    if out is not None:
+        return write_out(out, "minimum", minimum, input, other)
     return Minimum.apply(*promote(input, other))
 
 
 # ---- comparisons: bool results, no gradient ------------------------------------------------
 
+_COMPARISON_NAMES = {"equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le",
+                     "greater": "gt", "greater_equal": "ge"}
+
+
 def _comparison(numpy_op):
-    def compare(input, other):
+    def compare(input, other, *, out=None):
+        if out is not None:
+            return write_out(out, compare.__name__, compare, input, other, differentiable=False)
         if other is None or isinstance(other, (str, list, tuple)):  # torch: a plain False
             return numpy_op is np.not_equal
         if isinstance(other, TensorBase):
@@ -225,7 +318,7 @@ def _comparison(numpy_op):
             return input._wrap(numpy_op(input._data, other_array))
         except ValueError:
             raise errors.broadcast_mismatch(input._data.shape, np.shape(other_array)) from None
-    compare.__name__ = numpy_op.__name__
+    compare.__name__ = _COMPARISON_NAMES[numpy_op.__name__]
     return compare
 
 
@@ -260,21 +353,34 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 # ---- logical and bitwise: no gradient ------------------------------------------------------
 
-def logical_not(input):
+def logical_not(input, *, out=None):
+    if out is not None:
+        return write_out(out, "logical_not", logical_not, input, check=castable_directly,
+                         differentiable=False)
     return input._wrap(np.logical_not(input._data))
 
 
-def logical_and(input, other):
+def logical_and(input, other, *, out=None):
+    if out is not None:
+        return write_out(out, "logical_and", logical_and, input, other, check=castable_directly,
+                         differentiable=False)
     return input._wrap(np.logical_and(input._data, _array_of(other)))
 
 
-def logical_or(input, other):
+def logical_or(input, other, *, out=None):
+    if out is not None:
+        return write_out(out, "logical_or", logical_or, input, other, check=castable_directly,
+                         differentiable=False)
     return input._wrap(np.logical_or(input._data, _array_of(other)))
 
 
 def _bitwise(numpy_op, name):
     """&, |, ^ and ~ : bitwise on integers, logical on bools (as numpy and torch do)."""
-    def bitwise(input, other=None):
+    def bitwise(input, other=None, *, out=None):
+        if out is not None:
+            # (~x keeps its dtype; &, |, ^ cast into out as arithmetic does)
+            return write_out(out, name, bitwise, input, other, differentiable=False,
+                             check=same_dtype if other is None else castable)
         if input._data.dtype.kind == "f" or (isinstance(other, TensorBase) and other._data.dtype.kind == "f"):
             raise errors.not_implemented_for(f"{name}_cpu", np.float32)  # torch's words: 'Float'
         if other is None:

@@ -8,12 +8,17 @@ import numpy as np
 from .. import errors
 from ..ops.linalg import Addmm, Bmm, Dot, MatmulUnsafeView, Mm, Mv
 from ..tensor_base import TensorBase
+from .out import dot_dtype, exact_dtype, mv_dtype, write_out
 from .shape import expand
 
 
-def matmul(input, other):
+def matmul(input, other, *, out=None):
     """torch.matmul: dot, matrix-vector, matrix-matrix or batched, by the operands' dims.
     Each case checks shapes, then dtypes, with the words of the product torch runs."""
+    if out is not None:
+        vector = other.ndim == 1
+        rule = (dot_dtype if input.ndim == 1 else mv_dtype) if vector else exact_dtype
+        return write_out(out, "matmul", matmul, input, other, check=rule)
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
         raise errors.matmul_of_0d(a.ndim, b.ndim)
@@ -47,7 +52,9 @@ def matmul(input, other):
     return Bmm.apply(input, other)
 
 
-def mm(input, mat2):
+def mm(input, mat2, *, out=None):
+    if out is not None:
+        return write_out(out, "mm", mm, input, mat2, check=exact_dtype)
     if input.ndim != 2:
         raise errors.not_a_matrix("self")
     if mat2.ndim != 2:
@@ -59,7 +66,9 @@ def mm(input, mat2):
     return Mm.apply(input, mat2)
 
 
-def bmm(input, mat2):
+def bmm(input, mat2, *, out=None):
+    if out is not None:
+        return write_out(out, "bmm", bmm, input, mat2, check=exact_dtype)
     if input.ndim != 3:
         raise errors.not_a_batch_of_matrices("batch1")
     if mat2.ndim != 3:
@@ -71,19 +80,26 @@ def bmm(input, mat2):
     return Bmm.apply(input, mat2)
 
 
-def dot(input, other):
+def dot(input, other, *, out=None):
+    if out is not None:
+        return write_out(out, "dot", dot, input, other, check=dot_dtype)
     if input.ndim != 1 or other.ndim != 1:
         raise errors.dot_of_non_vectors(input.ndim, other.ndim)
     return matmul(input, other)
 
 
-def mv(input, vec):
+def mv(input, vec, *, out=None):
+    if out is not None:
+        return write_out(out, "mv", mv, input, vec, check=mv_dtype)
     if input.ndim != 2 or vec.ndim != 1:
         raise errors.mv_of_wrong_dims(input.ndim, vec.ndim)
     return matmul(input, vec)
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if out is not None:
+        return write_out(out, "addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha,
+                         check=exact_dtype)
     for mat, name in ((mat1, "mat1"), (mat2, "mat2")):
         if mat.ndim != 2:
             raise errors.addmm_not_a_matrix(name, mat.ndim)

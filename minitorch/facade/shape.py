@@ -9,11 +9,12 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..autograd.views import apply_inplace, check_fits
-from ..ops.shape import (T, Alias, Cat, Clone, Copy, Expand, Fill, Index, IndexPut, Permute,
-                         Select, Slice, Split, SplitWithSizes, Squeeze, SqueezeDim,
-                         SqueezeDims, Stack, Transpose, Unbind, Unsqueeze, UnsqueezeByIndex,
-                         UnsafeView, View, Zero)
+from ..ops.shape import (T, Alias, Cat, Clone, Copy, Expand, Fill, Flip, Index, IndexPut,
+                         Permute, Repeat, Roll, Select, Slice, Split, SplitWithSizes, Squeeze,
+                         SqueezeDim, SqueezeDims, Stack, Transpose, Unbind, Unsqueeze,
+                         UnsqueezeByIndex, UnsafeView, View, Zero)
 from ..tensor_base import TensorBase
+from .out import cat_dtype, write_out
 
 
 # ---- new shapes: view, reshape, flatten, permute, expand, squeeze -------------------------
@@ -155,7 +156,9 @@ def _is_empty_1d(x):
     return x.ndim == 1 and x.numel() == 0
 
 
-def cat(tensors, dim=0):
+def cat(tensors, dim=0, *, out=None):
+    if out is not None:
+        return write_out(out, "cat", cat, tensors, dim, check=cat_dtype)
     tensors = list(tensors)
     if not tensors:
         raise errors.cat_of_no_tensors()
@@ -180,7 +183,9 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim=0, *, out=None):
+    if out is not None:
+        return write_out(out, "stack", stack, tensors, dim, check=cat_dtype)
     tensors = list(tensors)
     if not tensors:
         raise errors.stack_of_no_tensors()
@@ -420,3 +425,50 @@ def fill_(input, value):
 
 def zero_(input):
     return apply_inplace(input, Zero.apply)
+
+
+# ---- repeat, flip, roll: copies that move elements ------------------------------------------
+
+def repeat(input, *repeats):
+    """input tiled repeats[i] times along dim i (extra leading repeats add dims)."""
+    if not repeats:
+        raise errors.missing_argument("repeat", "repeats")
+    repeats = _shape_arg(repeats)
+    if len(repeats) < input.ndim:
+        raise errors.repeat_fewer_dims()
+    padded = (1,) * (len(repeats) - input.ndim) + input.shape
+    shape = [n * r for n, r in zip(padded, repeats)]
+    for size in shape:
+        if size < 0:
+            raise errors.negative_dimension(size, shape)
+    return Repeat.apply(input, repeats=repeats)
+
+
+def flip(input, *dim_list, dims=None):
+    """input with the order of its elements reversed along each of dims (a copy); dims as
+    one tuple, as varargs (x.flip(0, 1)) or by name."""
+    dim_list = dim_list if dims is None else (dims,)
+    if not dim_list:
+        raise errors.missing_argument("flip", "dims")
+    axes = tuple(input._dim(d) for d in _shape_arg(dim_list))
+    if len(set(axes)) != len(axes):
+        raise errors.dim_repeated(next(d for i, d in enumerate(axes) if d in axes[:i]))
+    return Flip.apply(input, dims=axes if input.ndim else ())
+
+
+def roll(input, shifts, dims=None):
+    """input's elements shifted by shifts[i] along dims[i], those pushed off one end coming
+    back at the other; without dims, along the flattened tensor."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if not shifts:
+        raise errors.roll_shifts_required()
+    if not dims:
+        if len(shifts) != 1:
+            raise errors.roll_shifts_dims_mismatch(len(shifts), 0)
+        return Roll.apply(input, shifts=shifts, dims=None)
+    if len(shifts) != len(dims):
+        raise errors.roll_shifts_dims_mismatch(len(shifts), len(dims))
+    if input.ndim == 0:
+        raise errors.dim_of_0d(dims[0])
+    return Roll.apply(input, shifts=shifts, dims=tuple(input._dim(d) for d in dims))

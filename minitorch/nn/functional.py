@@ -8,20 +8,30 @@ whose forward and backward sit side by side. Where torch's graph shows different
 for one function (nll_loss of images: NllLoss2DBackward0), the function picks the op class.
 """
 import math
+import numbers
 import warnings
+
+import numpy as np
 
 from .. import dtypes, errors
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.views import apply_inplace
+from ..autograd.views import apply_inplace, check_fits, write
 from ..creation import _gen
 from ..facade import elementwise
+from ..facade.indexing import one_hot  # noqa: F401  (torch has it here)
 from ..facade.linalg import addmm, matmul
 from ..facade.shape import flatten  # noqa: F401  (torch has it here too)
 from ..facade.softmax import log_softmax, softmax  # noqa: F401  (torch has them here too)
+from ..ops.activation import Elu, EluResult, Gelu, GeluTanh, LeakyRelu, LeakyReluResult, Silu
+from ..ops.adaptive_pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d
 from ..ops.conv import Conv2d
 from ..ops.dropout import Dropout
-from ..ops.loss import MseLoss, NllLoss, NllLoss2d
+from ..ops.embedding import Embedding, renormed
+from ..ops.loss import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits, HuberLoss, MseLoss,
+                        NllLoss, NllLoss2d, SmoothL1Loss)
+from ..ops.normalization import BatchNorm, LayerNorm
 from ..ops.pooling import AvgPool2d, MaxPool2d, pooled_size
+from ..tensor_base import TensorBase
 
 
 def _pair(x):
@@ -40,6 +50,76 @@ def tanh(input):
 
 def sigmoid(input):
     return elementwise.sigmoid(input)
+
+
+def _number(value, function, name, position):
+    """A number argument as torch's parser reads one: a Python or numpy number, or a
+    one-element tensor; anything else is torch's TypeError."""
+    if isinstance(value, numbers.Number):
+        return value
+    if isinstance(value, TensorBase) and value._data.size == 1:
+        return value._data.item()
+    raise errors.argument_not_a_number(function, name, position, value)
+
+
+def _floating_only(input, kernel):
+    """The activations below have float kernels only (torch's kernel named in the error)."""
+    if input._data.dtype.kind != "f":
+        raise errors.not_implemented_for(kernel, input._data.dtype)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if inplace:
+        return leaky_relu_(input, negative_slope)
+    negative_slope = _number(negative_slope, "leaky_relu", "negative_slope", 2)
+    _floating_only(input, "leaky_relu_cpu")
+    return LeakyRelu.apply(input, negative_slope=negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    negative_slope = _number(negative_slope, "leaky_relu_", "negative_slope", 2)
+    refusal = errors.inplace_leaky_relu_negative_slope() if negative_slope < 0 else None
+    return _in_place_from_result(input, LeakyReluResult, "leaky_relu_cpu", refusal,
+                                 negative_slope=negative_slope)
+
+
+def _in_place_from_result(input, op, kernel, refusal, **options):
+    """op written into input: its node (LeakyReluBackward1, EluBackward1) reads the slope
+    off the result, and refuses in backward (`refusal`) where the slope flipped signs."""
+    def activation(x):
+        _floating_only(x, kernel)
+        return op.apply(x, refusal=refusal, **options)
+    return apply_inplace(input, activation)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return elu_(input, alpha)
+    alpha = _number(alpha, "elu", "alpha", 2)
+    _floating_only(input, "elu_cpu")
+    return Elu.apply(input, alpha=alpha)
+
+
+def elu_(input, alpha=1.0):
+    alpha = _number(alpha, "elu_", "alpha", 2)
+    refusal = errors.inplace_elu_negative_alpha() if alpha < 0 else None
+    return _in_place_from_result(input, EluResult, "elu_cpu", refusal, alpha=alpha)
+
+
+def gelu(input, *, approximate="none"):
+    """x Phi(x) (Phi: the standard normal cdf), or its tanh approximation."""
+    if approximate not in ("none", "tanh"):
+        raise errors.gelu_approximate()
+    _floating_only(input, "GeluKernelImpl")
+    return (Gelu if approximate == "none" else GeluTanh).apply(input)
+
+
+def silu(input, inplace=False):
+    """x sigmoid(x), also called swish."""
+    if inplace:
+        return apply_inplace(input, silu)
+    _floating_only(input, "silu_cpu")
+    return Silu.apply(input)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -229,6 +309,188 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     return result if batched else result.squeeze(0)
 
 
+def _int_list(value, function, argument, position, lone_int=False):
+    """value read as torch's argument parser reads a list of ints: a sequence whose first
+    element is an int (not a bool) and whose others are ints or bools; a lone int only
+    where torch repeats it (lone_int). Its errors come in torch's words."""
+    if isinstance(value, int) and not isinstance(value, bool) and lone_int:
+        return value
+    if not isinstance(value, (tuple, list, str)):
+        raise errors.int_list_expected(function, argument, position, value)
+    for i, element in enumerate(value):
+        if isinstance(element, bool) and i == 0 or not hasattr(element, "__index__"):
+            raise (errors.int_list_later_element if i else errors.int_list_first_element)(
+                function, argument, position, element)
+    return tuple(int(element) for element in value)
+
+
+def _adaptive_output_size(input, output_size, function):
+    """output_size as a tuple: an int repeated, None entries taking the input's size there
+    (torch's Python step, with its ValueError), then read as torch's parser reads it."""
+    if not isinstance(output_size, int):
+        if len(input.shape) <= len(output_size):
+            raise errors.adaptive_pool_input_dimension(len(output_size) + 1)
+        defaults = input.shape[len(input.shape) - len(output_size):]
+        output_size = [v if v is not None else d for v, d in zip(output_size, defaults)]
+    output_size = _int_list(output_size, function, "output_size", 2, lone_int=True)
+    return (output_size, output_size) if isinstance(output_size, int) else output_size
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling of (N, C, H, W) or (C, H, W) to a chosen (oh, ow): each output cell
+    averages its own window (ops/adaptive_pooling.py). Output (1, 1) is torch's shortcut,
+    the mean over the plane (a MeanBackward1 node, any rank)."""
+    output_size = _adaptive_output_size(input, output_size, "adaptive_avg_pool2d")
+    if len(output_size) != 2:
+        raise errors.adaptive_pool_output_size_length("adaptive_avg_pool2d")
+    if min(output_size) < 0:
+        raise errors.adaptive_avg_pool_output_size_negative(output_size)
+    if output_size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    if input.ndim not in (3, 4):
+        raise errors.adaptive_pool_input_rank("adaptive_avg_pool2d", input.shape)
+    for dim in (input.ndim - 2, input.ndim - 1):
+        if input.shape[dim] == 0:
+            raise errors.adaptive_pool_input_empty("adaptive_avg_pool2d", input.shape, dim)
+    if not input.is_floating_point():
+        raise errors.not_implemented_for("adaptive_avg_pool2d", input.dtype.np)
+    return AdaptiveAvgPool2d.apply(input, out_size=output_size)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pooling of (N, C, H, W) or (C, H, W) to a chosen (oh, ow); with return_indices
+    also where each maximum came from (flat positions in each H x W plane)."""
+    output_size = _adaptive_output_size(input, output_size, "adaptive_max_pool2d")
+    if input.ndim not in (3, 4):
+        raise errors.adaptive_pool_input_rank("adaptive_max_pool2d", input.shape)
+    for dim in range(1, input.ndim):
+        if input.shape[dim] == 0:
+            raise errors.adaptive_pool_input_empty("adaptive_max_pool2d", input.shape, dim)
+    if len(output_size) != 2:
+        raise errors.adaptive_pool_output_size_length("adaptive_max_pool2d")
+    if min(output_size) < 0:
+        raise errors.negative_dimension(next(s for s in output_size if s < 0),
+                                        input.shape[:-2] + output_size)
+    if not input.is_floating_point():
+        raise errors.not_implemented_for("adaptive_max_pool2d", input.dtype.np)
+    result, indices = AdaptiveMaxPool2d.apply(input, out_size=output_size)
+    return (result, indices) if return_indices else result
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool2d(input, output_size, return_indices=True)
+
+
+# ---- normalization -------------------------------------------------------------------------
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalize each channel (dim 1) by the batch's mean and variance (training) or by the
+    running estimates (evaluation), then scale by weight and shift by bias. In training,
+    running estimates that are given move toward the batch's, in place. Checked as torch
+    checks, in torch's order."""
+    if training:
+        per_channel = input.shape[0]  # (a 0-d input: Python's IndexError, as torch's)
+        for size in input.shape[2:]:
+            per_channel *= size
+        if per_channel == 1:
+            raise errors.batch_norm_one_value_per_channel(input.shape)
+    if eps <= 0.0 if training else eps < 0.0:
+        raise errors.batch_norm_eps(eps, training)
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)):
+        raise errors.argument_not_float("batch_norm", "momentum", 7, momentum)
+    if input.numel() == 0:  # torch's path for no values: a copy, times weight[0] plus bias[0]
+        for parameter in (weight, bias):
+            if parameter is not None and parameter.numel() == 0:
+                raise errors.select_index_out_of_range(0, parameter.shape, 0)
+        out = input.clone()
+        out = out if weight is None else out * weight[0]
+        return out if bias is None else out + bias[0]
+    channels = input.shape[1] if input.ndim > 1 else 0
+    for name, statistic in (("running_mean", running_mean), ("running_var", running_var)):
+        if statistic is not None and statistic.numel() != channels:
+            raise errors.batch_norm_feature_count(name, channels, statistic.numel())
+        if statistic is None and not training:
+            raise errors.batch_norm_running_stat_missing(name)
+    for name, parameter in (("weight", weight), ("bias", bias)):
+        if parameter is not None and parameter.numel() != channels:
+            raise errors.batch_norm_feature_count(name, channels, parameter.numel())
+    if (running_mean is None) != (running_var is None):
+        raise errors.batch_norm_running_stats_half_given()
+    if input.ndim < 2:
+        raise errors.dim_out_of_range(1, -1, 0)
+    if not input.is_floating_point():
+        raise errors.not_implemented_for("batch_norm", input.dtype.np)
+    _check_parameter_dtypes(input, weight, bias, running_mean, running_var)
+    return BatchNorm.apply(input, weight, bias,
+                           running_mean=None if running_mean is None else running_mean._data,
+                           running_var=None if running_var is None else running_var._data,
+                           training=training, momentum=momentum, eps=eps)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalize over the trailing dims named by normalized_shape, each sample on its own,
+    then scale by weight and shift by bias (both of normalized_shape)."""
+    normalized_shape = _int_list(normalized_shape, "layer_norm", "normalized_shape", 2)
+    if not normalized_shape:
+        raise errors.layer_norm_shape_empty(normalized_shape)
+    for name, parameter in (("weight", weight), ("bias", bias)):
+        if parameter is not None and tuple(parameter.shape) != normalized_shape:
+            raise errors.layer_norm_parameter_shape(name, parameter.shape, normalized_shape)
+    count = len(normalized_shape)
+    if input.ndim < count or tuple(input.shape[input.ndim - count:]) != normalized_shape:
+        raise errors.layer_norm_input_shape(normalized_shape, input.shape)
+    _check_parameter_dtypes(input, weight, bias)
+    if not input.is_floating_point():
+        raise errors.not_implemented_for("LayerNormKernelImpl", input.dtype.np)
+    return LayerNorm.apply(input, weight, bias, normalized_ndim=count, eps=eps)
+
+
+def _check_parameter_dtypes(input, *parameters):
+    """torch's CPU rule for normalization: the parameters given have the input's dtype, or
+    are all float32 with a float16 input (the first one given decides which case it is)."""
+    given = [p for p in parameters if p is not None]
+    if not given:
+        return
+    if given[0].dtype != input.dtype:
+        if any(p.dtype != dtypes.float32 for p in given):
+            raise errors.mixed_dtype_parameter()
+        if input.dtype != dtypes.float16:
+            raise errors.mixed_dtype_input()
+        return
+    for p in given:
+        if p.dtype != input.dtype:
+            raise errors.scalar_type_mismatch(input.dtype.np, p.dtype.np)
+
+
+# ---- embedding -----------------------------------------------------------------------------
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """The rows of weight that input's indices pick (output: input's shape + (dim,)).
+    padding_idx's row gets no gradient; max_norm first scales the picked rows whose norm
+    exceeds it down to it, in place, as torch does."""
+    if padding_idx is not None:
+        if not -weight.shape[0] <= padding_idx < max(weight.shape[0], 1):
+            raise errors.embedding_padding_idx_out_of_range()
+        padding_idx = weight.shape[0] + padding_idx if padding_idx < 0 else padding_idx
+    if weight.ndim != 2:
+        raise errors.embedding_weight_rank()
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        raise errors.embedding_indices_dtype(input.dtype.np)
+    if sparse:
+        raise errors.embedding_sparse()
+    indices = input._data
+    if indices.size and weight.shape[0] == 0:  # (torch looks rows up with index_select)
+        raise errors.index_select_empty_dim()
+    if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
+        raise errors.embedding_index_out_of_range()
+    if max_norm is not None:
+        write(weight, renormed(weight._data, indices, max_norm, norm_type))
+    return Embedding.apply(weight, indices=indices, padding_idx=padding_idx,
+                           scale_grad_by_freq=scale_grad_by_freq)
+
+
 # ---- losses --------------------------------------------------------------------------------
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -249,14 +511,179 @@ def _reduction(size_average, reduce, reduction):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
-                      f"size ({input.shape}). This will likely lead to incorrect results due "
-                      "to broadcasting. Please ensure they have the same size.", stacklevel=2)
+    _warn_target_size(input, target)
     dtype = dtypes.result_type(input._data, target._data)  # computed in torch's common dtype
     if dtype.kind != "f":
         raise errors.not_implemented_for("mse_cpu", dtype)
     return MseLoss.apply(input, target, reduction=reduction, dtype=dtype)
+
+
+def _warn_target_size(input, target):
+    """torch's warning for a target that broadcasts against the input instead of matching."""
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def _broadcast_shapes(*shapes):
+    """torch.broadcast_shapes: the shape all of `shapes` broadcast to, or torch's error
+    naming the first argument that does not fit the shape so far."""
+    result = [1] * max(len(shape) for shape in shapes)
+    for index, shape in enumerate(shapes):
+        for at in range(-1, -1 - len(shape), -1):
+            if shape[at] == 1 or shape[at] == result[at]:
+                continue
+            if result[at] != 1:
+                raise errors.broadcast_shapes_mismatch(shape[at], at, index, shape, result)
+            result[at] = shape[at]
+    return tuple(result)
+
+
+def _broadcast_pair(input, target):
+    """torch.broadcast_tensors(input, target): the one that grows is expanded (an
+    ExpandBackward0 node in the graph, as in torch)."""
+    if input.shape == target.shape:
+        return input, target
+    try:
+        shape = np.broadcast_shapes(input.shape, target.shape)
+    except ValueError:
+        raise errors.broadcast_mismatch(input.shape, target.shape) from None
+    return (input if input.shape == shape else input.expand(shape),
+            target if target.shape == shape else target.expand(shape))
+
+
+def _reduced(loss, reduction):
+    """A loss built from ordinary ops, reduced as asked (MeanBackward0 / SumBackward0)."""
+    return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _no_grad_for(function, **weights):
+    """torch's loss nodes take no gradient for their weights: one that requires grad (with
+    grad mode on) is refused, in torch's words."""
+    for name, weight in weights.items():
+        if weight is not None and weight.requires_grad and is_grad_enabled():
+            raise errors.not_differentiable_argument(function, name)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """-w (t log p + (1 - t) log(1 - p)) for probabilities p (each log floored at -100)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise errors.bce_target_size(target.shape, input.shape)
+    if weight is not None:
+        weight = weight.expand(_broadcast_shapes(target.shape, weight.shape))
+    _no_grad_for("binary_cross_entropy", weight=weight)
+    if target.dtype != input.dtype:  # torch's kernel takes one dtype
+        raise errors.found_dtype(target._data.dtype, input._data.dtype)
+    _floating_only(input, "binary_cross_entropy")
+    _check_probabilities(input._data, target._data)
+    if weight is not None:
+        check_fits(input.shape, weight.shape)  # the loss is multiplied by it in place
+    return BinaryCrossEntropy.apply(input, target, weight=None if weight is None else weight._data,
+                                    reduction=reduction)
+
+
+def _check_probabilities(input, target):
+    """Every input and target in [0, 1]; torch's kernel checks element by element, input
+    first, so the message names what is wrong at the first bad element."""
+    bad_input = ~((input >= 0) & (input <= 1))  # (a nan is bad too)
+    bad = bad_input | ~((target >= 0) & (target <= 1))
+    if bad.any():
+        first = np.flatnonzero(bad)[0]
+        raise errors.probabilities_out_of_range(
+            "input" if bad_input.reshape(-1)[first] else "target")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """binary_cross_entropy of sigmoid(input), computed from the logits without overflow;
+    pos_weight (broadcast against the target: one per class along the last dim) weighs
+    the positive term."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise errors.bce_with_logits_target_size(target.shape, input.shape)
+    _no_grad_for("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    _floating_only(input, "log_sigmoid_cpu")
+    if pos_weight is not None:  # torch: log_sigmoid(input).mul_((pos_weight - 1) * target + 1)
+        try:
+            scaled = np.broadcast_shapes(pos_weight.shape, target.shape)
+        except ValueError:
+            raise errors.broadcast_mismatch(pos_weight.shape, target.shape) from None
+        check_fits(input.shape, scaled)
+    if target.dtype == dtypes.bool:  # torch: (1 - target) * input
+        raise errors.subtraction_of_bools()
+    if not target.is_floating_point():
+        raise errors.result_type_cannot_be_cast(input._data.dtype, target._data.dtype)
+    if weight is not None:
+        check_fits(input.shape, weight.shape)  # the loss is multiplied by it in place
+    return BinaryCrossEntropyWithLogits.apply(
+        input, target, weight=None if weight is None else weight._data,
+        pos_weight=None if pos_weight is None else pos_weight._data, reduction=reduction,
+        dtype=target._data.dtype)  # (the loss is computed into a copy of the target)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """|input - target|, reduced; built from sub, abs and mean/sum, as torch builds it."""
+    _warn_target_size(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    shape = input.shape
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted(elementwise.abs(input - target), weight, shape, reduction,
+                         mean=lambda loss: loss.sum() / weight.sum())
+    return _reduced(elementwise.abs(input - target), _reduction(None, None, reduction))
+
+
+def _weighted(loss, weight, shape, reduction, mean):
+    """l1_loss and huber_loss with a weight per element: torch's Python path."""
+    if weight.shape != shape:
+        raise errors.loss_weight_size()
+    loss = loss * weight
+    if reduction not in _REDUCTIONS:
+        raise errors.invalid_reduction_mode(reduction)
+    return mean(loss) if reduction == "mean" else _reduced(loss, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """z^2 / (2 beta) for z = |input - target| < beta, else z - beta / 2; beta = 0 is l1_loss."""
+    _warn_target_size(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    input, target = _broadcast_pair(input, target)
+    if beta == 0.0:
+        return _reduced(elementwise.abs(input - target), _reduction(None, None, reduction))
+    reduction = _reduction(None, None, reduction)
+    if not beta >= 0:  # (a nan beta too)
+        raise errors.smooth_l1_negative_beta()
+    dtype = dtypes.result_type(input._data, target._data)  # computed in the common dtype
+    if dtype.kind != "f":
+        raise errors.not_implemented_for("smooth_l1_cpu", dtype)
+    return SmoothL1Loss.apply(input, target, reduction=reduction, beta=beta, dtype=dtype)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """z^2 / 2 for z = |input - target| < delta, else delta (z - delta / 2)."""
+    _warn_target_size(input, target)
+    shape = input.shape
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted(huber_loss(input, target, "none", delta), weight, shape, reduction,
+                         mean=lambda loss: loss.mean())
+    reduction = _reduction(None, None, reduction)
+    if not delta > 0:  # (a nan delta too)
+        raise errors.huber_non_positive_delta()
+    dtype = dtypes.result_type(input._data, target._data)  # computed in the common dtype,
+    if dtypes.category(dtype) > dtypes.category(input._data.dtype):  # kept in input's
+        raise errors.result_type_cannot_be_cast(dtype, input._data.dtype)
+    _floating_only(input, "huber_cpu")
+    # torch's backward takes one dtype only: it refuses then, not now
+    refusal = (errors.found_dtype(target._data.dtype, input._data.dtype)
+               if target.dtype != input.dtype else None)
+    return HuberLoss.apply(input, target, reduction=reduction, delta=delta, dtype=dtype,
+                           refusal=refusal)
 
 
 def _check_class_target(input, target, weight, n_classes, ignore_index):

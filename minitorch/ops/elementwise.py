@@ -78,6 +78,31 @@ Sigmoid    = unary("SigmoidBackward0",    lambda a: 1 / (1 + np.exp(-a)), lambda
 Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), lambda grad, out: np.where(out <= 0, 0, grad), saves="output")
 # abs: sign(nan) taken as 0, as in torch
 Abs        = unary("AbsBackward0",        np.abs,                     lambda grad, a: grad * np.sign(np.nan_to_num(a, nan=0.0)), saves="input")
+# steps: flat almost everywhere, so their derivative is 0 (torch's choice at the jumps too)
+Round      = unary("RoundBackward0",      np.round,                   lambda grad: np.zeros_like(grad))  # ties to even
+Floor      = unary("FloorBackward0",      np.floor,                   lambda grad: np.zeros_like(grad))
+Ceil       = unary("CeilBackward0",       np.ceil,                    lambda grad: np.zeros_like(grad))
+Trunc      = unary("TruncBackward0",      np.trunc,                   lambda grad: np.zeros_like(grad))
+# sign as torch computes it, (a > 0) - (a < 0): nan and -0.0 give 0
+Sign       = unary("SignBackward0",       lambda a: (a > 0).astype(a.dtype) - (a < 0), lambda grad: np.zeros_like(grad))
+
+
+class RoundDecimals(Function):
+    """out = a rounded to `decimals` places (ties to even), in a's dtype as torch computes
+    it: round(a * 10^d) / 10^d, or round(a / 10^-d) * 10^-d for d < 0;  da = 0"""
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, a, decimals=0):
+        if decimals >= 0:
+            scale = np.asarray(10.0 ** decimals, dtype=a.dtype)
+            return np.round(a * scale) / scale
+        scale = np.asarray(10.0 ** -decimals, dtype=a.dtype)
+        return np.round(a / scale) * scale
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
 
 
 # ---- arithmetic ----------------------------------------------------------------------------

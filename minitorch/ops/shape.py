@@ -316,3 +316,52 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad):
         return tuple(np.moveaxis(grad, ctx.dim, 0))
+
+
+# ---- repeat, flip, roll: copies that move elements --------------------------------------
+
+class Repeat(Function):
+    """out = a tiled `repeats` times along each dim (new leading dims where repeats has
+    more entries than a has dims);  da = the sum of grad over the copies"""
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, repeats=()):
+        ctx.shape, ctx.repeats = a.shape, repeats
+        return np.tile(a, repeats)
+
+    @staticmethod
+    def backward(ctx, grad):
+        padded = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
+        # each dim of grad splits in two, (copy, element): sum over the copies
+        split = [n for pair in zip(ctx.repeats, padded) for n in pair]
+        return grad.reshape(split).sum(axis=tuple(range(0, len(split), 2))).reshape(ctx.shape)
+
+
+class Flip(Function):
+    """out = a with the order of its elements reversed along dims;  da = grad flipped back"""
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims=()):
+        ctx.dims = dims
+        return np.flip(a, dims).copy()  # (numpy flips by a view: torch's flip copies)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.flip(grad, ctx.dims)
+
+
+class Roll(Function):
+    """out = a with its elements shifted by shifts along dims, wrapping around (dims None:
+    over the flattened tensor);  da = grad shifted back"""
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shifts=(), dims=None):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(a, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.roll(grad, tuple(-s for s in ctx.shifts), axis=ctx.dims)
