@@ -163,33 +163,28 @@ def mult_adds_text(count):
 
 @contextlib.contextmanager
 def recording_calls(model):
-    """Wrap the forward of the model and of every submodule so that each call appends a
+    """Hook the model and every submodule (as torchinfo does) so that each call appends a
     LayerRow when it starts (so a container comes before what it calls) and fills in its
-    output when it returns. Yields the list of rows; the wrappers go away afterwards."""
-    rows, seen, wrapped = [], set(), []
+    output when it returns. Yields the list of rows; the hooks go away afterwards."""
+    rows, seen = [], set()
 
-    def recording(module, depth, forward):
-        def forward_recorded(*args, **kwargs):
-            row = LayerRow(module, depth, recursive=id(module) in seen)
+    def started(module, depth):
+        def pre_hook(module, args):
+            rows.append(LayerRow(module, depth, recursive=id(module) in seen))
             seen.add(id(module))
-            rows.append(row)
-            output = forward(*args, **kwargs)
-            row.returned(output)
-            return output
-        return forward_recorded
+            module_rows.setdefault(id(module), []).append(rows[-1])
+        return pre_hook
 
-    for path, module in model.named_modules():
-        depth = 0 if path == "" else path.count(".") + 1
-        wrapped.append((module, vars(module).get("forward")))
-        object.__setattr__(module, "forward", recording(module, depth, module.forward))
-    try:
+    def returned(module, args, output):
+        module_rows[id(module)].pop().returned(output)
+
+    module_rows = {}   # id(module) -> its rows still waiting for their output (a stack)
+    with contextlib.ExitStack() as handles:
+        for path, module in model.named_modules():
+            depth = 0 if path == "" else path.count(".") + 1
+            handles.enter_context(module.register_forward_pre_hook(started(module, depth)))
+            handles.enter_context(module.register_forward_hook(returned))
         yield rows
-    finally:
-        for module, own_forward in wrapped:
-            if own_forward is None:
-                object.__delattr__(module, "forward")
-            else:
-                object.__setattr__(module, "forward", own_forward)
 
 
 def add_uncalled_containers(rows, model):

@@ -80,33 +80,21 @@ def tensors_in(values):
 def module_calls(model, scopes):
     """Note every submodule call while the model runs: yields a list that fills with
     (scope, input tensors, output tensors), one per call, in the order calls return
-    (innermost first). Each submodule's forward is wrapped for the while by an instance
-    attribute, which Module.__call__ finds before the class's forward."""
+    (innermost first), through a forward hook on each submodule (removed afterwards)."""
     calls = []
-    wrapped = []
 
-    def noting(forward, scope):
-        def forward_noted(*args, **kwargs):
-            result = forward(*args, **kwargs)
-            inputs = tensors_in((*args, *kwargs.values()))
-            calls.append((scope, inputs, as_outputs(result)))
-            return result
-        return forward_noted
+    def noting(scope):
+        def hook(module, args, kwargs, output):
+            calls.append((scope, tensors_in((*args, *kwargs.values())), as_outputs(output)))
+        return hook
 
     named_modules = getattr(model, "named_modules", lambda: [("", model)])
-    for path, module in named_modules():
-        if path:
-            own_forward = vars(module).get("forward")
-            object.__setattr__(module, "forward", noting(module.forward, scopes[path]))
-            wrapped.append((module, own_forward))
-    try:
+    with contextlib.ExitStack() as handles:
+        for path, module in named_modules():
+            if path:
+                handles.enter_context(module.register_forward_hook(noting(scopes[path]),
+                                                                   with_kwargs=True))
         yield calls
-    finally:
-        for module, own_forward in wrapped:
-            if own_forward is None:
-                object.__delattr__(module, "forward")
-            else:
-                object.__setattr__(module, "forward", own_forward)
 
 
 def op_scopes(calls):
