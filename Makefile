@@ -55,6 +55,4 @@ examples: setup
 	$(PY) examples/autograd.py
 
 bench: setup
-	$(PY) benchmarks/bench_overhead.py
-	$(PY) benchmarks/bench_step.py
-	$(PY) benchmarks/bench_train.py
+	$(PY) -m benchmarks

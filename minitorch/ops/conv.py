@@ -1,20 +1,36 @@
-"""2-D convolution (what torch calls cross-correlation), as one matrix product.
+"""2-D convolution (what torch calls cross-correlation), as matrix products.
 
-im2col: every window the kernel visits is copied out as one column, so the whole
-convolution is `weight @ columns` on BLAS. Its backward is two more products:
-    d_weight  = d_out @ columns^T
+im2col: every window the kernel visits is copied out as one column, so the convolution
+of each image is `weight @ columns` on BLAS. Its backward is two more products:
+    d_weight  = d_out @ columns^T   (summed over the images)
     d_columns = weight^T @ d_out,
 and col2im adds each column's gradient back to the pixels it was copied from.
 Shapes, with G groups, Cg = C/G input and Og = O/G output channels per group, and
 L = OH*OW output positions: columns (N, G, Cg*kh*kw, L), weight (G, Og, Cg*kh*kw).
+The Numba loops in kernels/conv.py make the columns, reading the padding as zeros;
+`im2col` and `col2im` below are the same copies in plain numpy.
+
+Memory: a batch whose columns take more than KEPT_COLUMNS_BYTES goes through in slices of
+images, and its backward copies each slice's columns out again rather than keep them all
+(torch keeps only the input). A smaller batch's columns are made once and kept for the
+weight's gradient.
 Padding is (top, bottom, left, right): padding='same' with an even kernel pads one more
 row/column at the bottom/right, as torch does.
 """
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
 from ..dtypes import compute_dtype
 from ..kernels import conv as kernels
+
+# A batch whose columns take at most KEPT_COLUMNS_BYTES has them made at once and kept for
+# the weight's gradient; a larger batch goes through in slices of about COLUMNS_BYTES of
+# columns (at least one image), which stay in cache between the copy and the products,
+# and backward copies each slice's columns out again. (Measured on the LeNet step: the
+# slices beat one large buffer from batch 256 up; keeping beats copying twice below.)
+KEPT_COLUMNS_BYTES = 16 << 20
+COLUMNS_BYTES = 4 << 20
 
 
 def pad2d(x, padding, value=0):
@@ -30,24 +46,34 @@ def pad2d(x, padding, value=0):
 
 def im2col(xp, kernel, stride, dilation):
     """Every kernel window of the padded image xp copied out, laid out (N, C, kh, kw, OH,
-    OW): the copy that makes a convolution one matrix product (a Numba loop; float16
-    goes through float32)."""
+    OW): the copy that makes a convolution one matrix product (plain numpy)."""
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    oh = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1
-    ow = (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
-    work = compute_dtype(xp.dtype)
-    cols = np.empty(xp.shape[:2] + (kh, kw, oh, ow), dtype=work)
-    kernels.im2col(np.ascontiguousarray(xp, dtype=work), cols, sh, sw, dh, dw)
-    return cols.astype(xp.dtype, copy=False)
+    view = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-2, -1))
+    windows = view[:, :, ::sh, ::sw, ::dh, ::dw]                   # (N, C, OH, OW, kh, kw)
+    return np.ascontiguousarray(windows.transpose(0, 1, 4, 5, 2, 3))
 
 
 def col2im(dcols, shape, stride, dilation):
     """The adjoint of im2col: each window's gradient, laid out (N, C, kh, kw, OH, OW),
-    added back onto a zero image of `shape` (a Numba loop; float16 goes through float32)."""
-    work = compute_dtype(dcols.dtype)
-    dx = np.zeros(shape, dtype=work)
-    kernels.col2im(np.ascontiguousarray(dcols, dtype=work), dx, *stride, *dilation)
+    added back onto a zero image of `shape` (plain numpy: one slice per kernel offset)."""
+    (sh, sw), (dh, dw) = stride, dilation
+    _, _, kh, kw, oh, ow = dcols.shape
+    dx = np.zeros(shape, dtype=compute_dtype(dcols.dtype))
+    for p in range(kh):
+        for q in range(kw):
+            dx[:, :, p * dh:p * dh + (oh - 1) * sh + 1:sh,
+               q * dw:q * dw + (ow - 1) * sw + 1:sw] += dcols[:, :, p, q]
     return dx.astype(dcols.dtype, copy=False)
+
+
+def batch_slices(n, columns_per_image, itemsize):
+    """Consecutive slices of range(n): all of it when its columns fit in
+    KEPT_COLUMNS_BYTES, else slices of about COLUMNS_BYTES (at least one image each)."""
+    image_bytes = max(1, columns_per_image * itemsize)
+    if n * image_bytes <= KEPT_COLUMNS_BYTES:
+        return [slice(0, n)]
+    step = max(1, COLUMNS_BYTES // image_bytes)
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
 class Conv2d(Function):
@@ -57,36 +83,61 @@ class Conv2d(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
-        n, c, _, _ = x.shape
+        n, c, h, w = x.shape
         o, cg, kh, kw = weight.shape
-        xp = pad2d(x, padding)
-        cols = im2col(xp, (kh, kw), stride, dilation)             # (N, C, kh, kw, OH, OW)
-        oh, ow = cols.shape[4], cols.shape[5]
-        cols = cols.reshape(n, groups, cg * kh * kw, oh * ow)
-        w = weight.reshape(groups, o // groups, cg * kh * kw)
-        out = np.matmul(w, cols).reshape(n, o, oh, ow)
+        top, bottom, left, right = padding
+        oh = (h + top + bottom - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+        ow = (w + left + right - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+        work = compute_dtype(x.dtype)
+        xw = np.ascontiguousarray(x, dtype=work)
+        wg = np.ascontiguousarray(weight, dtype=work).reshape(groups, o // groups, cg * kh * kw)
+        geometry = (*stride, top, left, *dilation)
+        out = np.empty((n, groups, o // groups, oh * ow), dtype=work)
+        parts = batch_slices(n, c * kh * kw * oh * ow, work.itemsize)
+        for part in parts:
+            cols = np.empty((part.stop - part.start, c, kh, kw, oh, ow), dtype=work)
+            kernels.im2col(xw[part], cols, *geometry)
+            cols = cols.reshape(-1, groups, cg * kh * kw, oh * ow)
+            out[part] = np.matmul(wg, cols)  # (matmul's out= leaves BLAS: slower)
+        out = out.reshape(n, o, oh, ow)
         if bias is not None:
             out += bias.reshape(o, 1, 1)
         need_x, need_w, _ = ctx.needs_input_grad or (False, False, False)
-        ctx.save_for_backward(cols if need_w else None, w if need_x else None)
-        ctx.geometry = xp.shape, weight.shape, stride, padding, dilation, groups
-        return out
+        kept = cols if need_w and len(parts) == 1 else None   # the whole batch's columns
+        ctx.save_for_backward(x if need_w and kept is None else None,
+                              weight if need_x else None, kept)
+        ctx.geometry = (x.shape, weight.shape, (oh, ow), geometry, groups)
+        return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        cols, w = ctx.saved
-        padded_shape, w_shape, stride, padding, dilation, groups = ctx.geometry
-        n, o, oh, ow = grad.shape
-        _, cg, kh, kw = w_shape
-        g = grad.reshape(n, groups, o // groups, oh * ow)
+        x, weight, kept = ctx.saved
+        x_shape, w_shape, (oh, ow), geometry, groups = ctx.geometry
+        n, c = x_shape[:2]
+        o, cg, kh, kw = w_shape
+        work = compute_dtype(grad.dtype)
+        grad = np.ascontiguousarray(grad, dtype=work).reshape(n, groups, o // groups, oh * ow)
         grad_x = grad_w = None
-        if w is not None:
-            dcols = np.matmul(w.swapaxes(1, 2), g)               # (N, G, Cg*kh*kw, L)
-            dxp = col2im(dcols.reshape(n, groups * cg, kh, kw, oh, ow), padded_shape,
-                         stride, dilation)
-            top, bottom, left, right = padding
-            grad_x = dxp[:, :, top:padded_shape[2] - bottom, left:padded_shape[3] - right]
-        if cols is not None:
-            grad_w = np.matmul(g, cols.swapaxes(2, 3)).sum(0).reshape(w_shape)
-        grad_b = grad.sum((0, 2, 3)) if ctx.needs_input_grad[2] else None
+        if weight is not None:
+            wt = np.ascontiguousarray(weight, dtype=work).reshape(
+                groups, o // groups, cg * kh * kw).swapaxes(1, 2)
+            grad_x = np.empty(x_shape, dtype=work)
+        if kept is not None:
+            grad_w = np.matmul(grad, kept.swapaxes(2, 3)).sum(0)
+        elif x is not None:
+            x = np.ascontiguousarray(x, dtype=work)
+            grad_w = np.zeros((groups, o // groups, cg * kh * kw), dtype=work)
+        for part in batch_slices(n, c * kh * kw * oh * ow, work.itemsize):
+            m = part.stop - part.start
+            if kept is None and x is not None:
+                cols = np.empty((m, c, kh, kw, oh, ow), dtype=work)
+                kernels.im2col(x[part], cols, *geometry)
+                cols = cols.reshape(m, groups, cg * kh * kw, oh * ow)
+                grad_w += np.matmul(grad[part], cols.swapaxes(2, 3)).sum(0)
+            if weight is not None:
+                dcols = np.matmul(wt, grad[part])                 # (m, G, Cg*kh*kw, L)
+                kernels.col2im(dcols.reshape(m, c, kh, kw, oh, ow), grad_x[part], *geometry)
+        grad_b = grad.sum((0, 3)).reshape(o) if ctx.needs_input_grad[2] else None
+        if grad_w is not None:
+            grad_w = grad_w.reshape(w_shape)
         return grad_x, grad_w, grad_b
