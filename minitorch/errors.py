@@ -276,6 +276,62 @@ def hook_changed_type(hook, was, got):
                         f"(was {dtypes.tensor_type_name(was)} got {dtypes.tensor_type_name(got)})")
 
 
+# what a node's backward returns (autograd/engine.py, autograd/custom_function.py)
+
+def invalid_gradient_shape(node_name, index, got, expected):
+    """A backward returned, for input `index`, a gradient that neither has the input's
+    shape nor sums down to it (torch's engine checks every node's outputs)."""
+    return RuntimeError(f"Function {node_name} returned an invalid gradient at index {index} - "
+                        f"got {list(got)} but expected shape compatible with {list(expected)}")
+
+
+def wrong_number_of_gradients_returned(node_name, expected, got):
+    return RuntimeError(f"function {node_name} returned an incorrect number of gradients "
+                        f"(expected {expected}, got {got})")
+
+
+def gradient_for_non_tensor_input(node_name, position):
+    return RuntimeError(f"function {node_name} returned a gradient different than None at "
+                        f"position {position}, but the corresponding forward input was not a "
+                        "Variable")
+
+
+def gradient_not_a_tensor(value):
+    """Named as CPython's tp_name names the type (what torch prints): a class defined in
+    Python by its bare name, a C type with its module (numpy.ndarray)."""
+    kind = type(value)
+    heap_type = kind.__flags__ & (1 << 9)  # Py_TPFLAGS_HEAPTYPE: defined in Python
+    name = kind.__name__ if heap_type or kind.__module__ == "builtins" else \
+        f"{kind.__module__}.{kind.__name__}"
+    return RuntimeError(f"expected Variable or None (got {name})")
+
+
+# inference tensors (autograd/views.py, rule 5)
+
+def inference_tensor_saved_for_backward():
+    return RuntimeError(
+        "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+        "inference mode in computation tracked by autograd. To work around this, you can make "
+        "a clone to get a normal tensor and use it in autograd, or use `minitorch.no_grad()` "
+        "instead of `minitorch.inference_mode()`.")
+
+
+def inplace_update_to_inference_tensor():
+    return RuntimeError(
+        "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+        "clone to get a normal tensor before doing inplace update.See "
+        "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def requires_grad_on_inference_tensor():
+    return RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is "
+                        "not allowed.")
+
+
+def inference_tensor_version_counter():
+    return RuntimeError("Inference tensors do not track version counter.")
+
+
 # ---- in-place writes and views -------------------------------------------------------------
 
 def inplace_on_leaf():

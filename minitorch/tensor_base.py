@@ -101,6 +101,20 @@ class _InferenceMode(threading.local):
 INFERENCE_MODE = _InferenceMode()
 
 
+class _NoVersionCounter(list):
+    """What an inference tensor has in place of a version counter: torch's inference tensors
+    track none (autograd/views.py, rule 5). Every in-place write bumps a tensor's counter,
+    wherever it happens (views.write, an optimizer's step, t_): this one counts nothing
+    inside inference mode and refuses outside it, after the write, as torch's kernels do."""
+
+    def __setitem__(self, index, value):
+        if not INFERENCE_MODE.enabled:
+            raise errors.inplace_update_to_inference_tensor()
+
+
+NO_VERSION_COUNTER = _NoVersionCounter([0])  # shared: it never changes
+
+
 class TensorBase:
     """A tensor's storage and autograd state.
 
@@ -109,13 +123,15 @@ class TensorBase:
     grad_fn             the graph node that made it (None for a leaf)
     _grad               the gradient accumulated into it (leaves, and retain_grad())
     _version_counter    [n]: a mutable int shared with every view of the same storage,
-                        bumped by each in-place write (autograd/views.py explains why)
+                        bumped by each in-place write (autograd/views.py explains why);
+                        NO_VERSION_COUNTER for an inference tensor
     _base, _view_fn     for a view: the tensor whose storage it shares, and how to get
                         this view's array from the base's (views.py again)
     _view_version       the version the view's history was recorded at
     _accumulate_node    a leaf's AccumulateGrad node, made once on first use
     _retains_grad       retain_grad() was called on this non-leaf
-    _is_inference       made in inference mode (torch's inference tensors)
+    _is_inference       made in inference mode, or a view of such a tensor (torch's
+                        inference tensors: views.py, rule 5)
     """
     __array_priority__ = 1000  # `np.float64(2) * t` leaves the product to Tensor, as in torch
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_version_counter", "_base",
@@ -145,9 +161,11 @@ class TensorBase:
         t._data = data
         t._requires_grad = False
         t._grad = t.grad_fn = t._base = t._view_fn = t._accumulate_node = None
-        t._version_counter = [0]
         t._retains_grad = False
-        t._is_inference = INFERENCE_MODE.enabled
+        if INFERENCE_MODE.enabled:  # an inference tensor (autograd/views.py, rule 5)
+            t._is_inference, t._version_counter = True, NO_VERSION_COUNTER
+        else:
+            t._is_inference, t._version_counter = False, [0]
         return t
 
     def _wrap(self, data):
@@ -263,6 +281,8 @@ class TensorBase:
             raise errors.requires_grad_of_non_leaf()
         if requires_grad and self._data.dtype.kind != "f":
             raise errors.requires_grad_of_non_float()
+        if requires_grad and self._is_inference and not INFERENCE_MODE.enabled:
+            raise errors.requires_grad_on_inference_tensor()
         self._requires_grad = bool(requires_grad) or self.grad_fn is not None
         return self
 
@@ -272,21 +292,32 @@ class TensorBase:
 
     @property
     def _version(self):
+        if self._version_counter is NO_VERSION_COUNTER:
+            raise errors.inference_tensor_version_counter()
         return self._version_counter[0]
 
     @property
     def data(self):
-        """The same storage, outside the graph (and outside its in-place checks)."""
-        return self._wrap(self._data)
+        """The same storage, outside the graph (and outside its in-place checks: a counter
+        of its own). An inference tensor's stays one, with a counter outside inference mode
+        (as torch's `.data` and `detach()`: in-place writes to it are allowed there)."""
+        t = self._wrap(self._data)
+        t._is_inference = self._is_inference
+        t._version_counter = NO_VERSION_COUNTER if (
+            self._is_inference and INFERENCE_MODE.enabled) else [0]
+        return t
 
     @data.setter
     def data(self, other):
         self._data = other._data
 
     def detach(self):
-        """The same storage and version counter, outside the graph."""
+        """The same storage and version counter, outside the graph (an inference tensor
+        detached outside inference mode gets a counter of its own, as in torch)."""
         t = self._wrap(self._data)
-        t._version_counter = self._version_counter
+        t._is_inference = self._is_inference
+        if self._version_counter is not NO_VERSION_COUNTER or INFERENCE_MODE.enabled:
+            t._version_counter = self._version_counter
         return t
 
     def detach_(self):
@@ -301,7 +332,13 @@ class TensorBase:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        return self._data if dtype is None else self._data.astype(dtype)
+        """NumPy's view of the tensor (np.asarray(t) shares its memory, as torch's does),
+        under NumPy 2's protocol: copy=True always copies, copy=False never does (NumPy's
+        ValueError when dtype asks for a conversion), None copies only to convert (NumPy 1
+        never passes copy)."""
+        if copy is None:
+            return np.asarray(self._data, dtype=dtype)
+        return np.array(self._data, dtype=dtype, copy=copy)
 
     def item(self):
         if self._data.size != 1:

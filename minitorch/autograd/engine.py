@@ -8,7 +8,8 @@ several edges are summed. Leaves (AccumulateGrad nodes) go last: their summed gr
 is added into `.grad`.
 
 The loop is `run_backward`; everything else a torch user can ask for (hooks, retain_grad,
-anomaly detection, the saved-tensor checks) is a named step it calls.
+anomaly detection, the saved-tensor checks, the check of each gradient a node returns) is
+a named step it calls.
 """
 import heapq
 import threading
@@ -41,9 +42,10 @@ def run_backward(roots, retain_graph=False, capture=None, retained=True):
             check_nan(node, input_grads)
         if not retain_graph and node.saved:
             node.saved = None  # free what forward kept: a second backward is an error
-        for (input_node, shape, dtype), input_grad in zip(node.inputs, input_grads):
+        for index, ((input_node, shape, dtype), input_grad) in enumerate(
+                zip(node.inputs, input_grads)):
             if input_node is not None and input_grad is not None:
-                deliver(input_node, fit(input_grad, shape, dtype), grads, waiting)
+                deliver(input_node, fit(input_grad, shape, dtype, node, index), grads, waiting)
     for leaf, grad in grads.items():  # only AccumulateGrad nodes are left
         if capture is not None:
             if leaf in capture:
@@ -77,13 +79,29 @@ def before_backward(node, grad, capture, retained):
     return grad
 
 
-def fit(grad, shape, dtype):
-    """A gradient for an input of `shape` and `dtype`: broadcast dims summed, dtype cast."""
+def fit(grad, shape, dtype, node, index):
+    """The gradient `node` returned for its input `index`, made one for that input's shape
+    and dtype, as torch's engine checks every node's outputs (validate_outputs): a gradient
+    of a shape the input's shape expands to is summed back down to it (an operand that was
+    broadcast); any other shape is the node's error; the dtype is cast."""
     if grad.shape != shape:
+        if not is_expandable_to(shape, grad.shape):
+            raise errors.invalid_gradient_shape(node.name(), index, grad.shape, shape)
         grad = unbroadcast(grad, shape)
     if grad.dtype is not dtype and grad.dtype != dtype:
         grad = grad.astype(dtype)
     return grad
+
+
+def is_expandable_to(shape, desired):
+    """Does `shape` broadcast to `desired` (torch's is_expandable_to): no more dims, and each
+    of its trailing dims equal to desired's or 1."""
+    if len(shape) > len(desired):
+        return False
+    for size, target in zip(reversed(shape), reversed(desired)):
+        if size != target and size != 1:
+            return False
+    return True
 
 
 def run_hooks(hooks, grad):

@@ -27,7 +27,7 @@ from .. import errors
 from ..tensor_base import TensorBase
 from .grad_mode import _State
 from .node import NO_INPUT, OUTPUT, Node, new_sequence_nr
-from .views import become_view_of, grad_node
+from .views import become_view_of, grad_node, only_inference_operands
 
 
 class Function(Node):
@@ -55,7 +55,7 @@ class Function(Node):
         result = first._result_class._make(out)  # (first._wrap(out), one call fewer)
         if cls.is_view:
             become_view_of(result, first, lambda array: cls.forward(cls(), array, **options))
-        if True in needs:
+        if True in needs and not (first._is_inference and only_inference_operands(args)):
             ctx._link(args, result)
         if extra:
             return (result, *(first._result_class._make(e) for e in extra))
@@ -63,7 +63,8 @@ class Function(Node):
 
     def _link(self, args, result):
         """Make this node result's grad_fn: record each operand's node (torch's order),
-        shape and dtype, and the versions of the tensors whose arrays forward saved."""
+        shape and dtype, and the versions of the tensors whose arrays forward saved (an
+        inference tensor cannot be saved)."""
         saved = self.saved
         inputs, saved_versions = [], []
         for a in args:
@@ -78,6 +79,8 @@ class Function(Node):
                 inputs.append(NO_INPUT)
             for array in saved:  # (a user's Function saves tensors, not arrays)
                 if array is data or (isinstance(array, TensorBase) and array._data is data):
+                    if a._is_inference:  # views.py, rule 5 (views.saved_version, inlined)
+                        raise errors.inference_tensor_saved_for_backward()
                     saved_versions.append((a._version_counter, a._version_counter[0], data, a))
                     break
         for array in saved:

@@ -2,7 +2,7 @@
 
 Autograd would be simple if every op made a new array. torch also lets a user write into
 a tensor (`x.add_(1)`, `x[0] = 5`, `w.zero_()`) and look at one storage through many
-tensors (`x.view(...)`, `x[1:]`, `x.T`). Four rules, all torch's, keep gradients right:
+tensors (`x.view(...)`, `x[1:]`, `x.T`). Five rules, all torch's, keep gradients right:
 
 1. **Version counters.** Every storage has one counter, shared by all the tensors that
    view it (`TensorBase._version_counter`). Every in-place write bumps it. When an op
@@ -25,10 +25,27 @@ tensors (`x.view(...)`, `x[1:]`, `x.T`). Four rules, all torch's, keep gradients
    remembers the version its history was made at; when the counter has moved, its
    history is made again from the base (`refresh_view`: an AsStridedBackward0 node, as
    in torch). Autograd asks for a tensor's node through `grad_node`, which does this.
+
+5. **Inference tensors track no versions.** A tensor made in inference mode, and every
+   view of one, is an inference tensor (`is_inference()`): inference mode promises that
+   no graph will need its values, so torch spares it the version counter
+   (`NO_VERSION_COUNTER` in tensor_base.py). Hence, outside inference mode: an in-place
+   write to it is refused (after the write: torch's kernel runs before the counter
+   refuses), `t._version` is an error, it cannot be saved for backward (`saved_version`:
+   backward could not tell whether it changed), and it cannot be made to require grad.
+   It may still be read: `w + t` records a graph (nothing of t is saved), while an op
+   whose operands are all inference tensors records none, even if one requires grad
+   (`only_inference_operands`: torch's inference tensors carry no autograd dispatch key;
+   a Python number in a tensor's place counts as a normal tensor, as torch wraps it in
+   one). Outside inference mode, `detach()` and `.data` of one are still inference
+   tensors but get a counter of their own, so in-place writes to them work, as in torch.
+   A view made in inference mode of a normal tensor is a normal tensor, sharing its
+   base's counter.
 """
 import numpy as np
 
 from .. import dtypes, errors
+from ..tensor_base import NO_VERSION_COUNTER, TensorBase
 from .grad_mode import _State
 from .node import NO_INPUT, AccumulateGrad, Node, new_sequence_nr, unbroadcast
 
@@ -37,9 +54,13 @@ from .node import NO_INPUT, AccumulateGrad, Node, new_sequence_nr, unbroadcast
 
 def become_view_of(view, parent, view_fn):
     """Mark `view` as a view of `parent`'s memory: one version counter, and the function
-    that reads the view's array from the base's (composed through views of views)."""
-    view._version_counter = parent._version_counter
-    view._view_version = parent._version_counter[0]
+    that reads the view's array from the base's (composed through views of views). A view
+    of an inference tensor is one, with no counter (rule 5)."""
+    if parent._is_inference:
+        view._is_inference, view._version_counter = True, NO_VERSION_COUNTER
+    else:
+        view._is_inference, view._version_counter = False, parent._version_counter
+    view._view_version = view._version_counter[0]
     view._base = parent._base if parent._base is not None else parent
     if parent._view_fn is not None:
         outer, inner = view_fn, parent._view_fn
@@ -152,7 +173,8 @@ def apply_inplace(t, op, *args, **kwargs):
 
 
 def write(t, values):
-    """Copy values into t's storage (casting as torch allows) and bump the version."""
+    """Copy values into t's storage (casting as torch allows) and bump the version (an
+    inference tensor's refuses outside inference mode, rule 5)."""
     values = np.asarray(values)
     if values.dtype != t._data.dtype and (
             dtypes.category(values.dtype) > dtypes.category(t._data.dtype)):
@@ -197,3 +219,28 @@ def set_history(t, node):
         node.retained = t
     t.grad_fn = node
     t._requires_grad = True
+
+
+# ---- inference tensors -----------------------------------------------------------------------
+
+def saved_version(t):
+    """Rule 1's record of a tensor whose array an op saved for backward: its counter, the
+    version now, its array, the tensor (Node.check_saved compares them). An inference
+    tensor has no versions to check: torch refuses to save it (rule 5). (Function._link
+    makes the same record for an op's operands, inline: it runs on every recorded op.)"""
+    if t._is_inference:
+        raise errors.inference_tensor_saved_for_backward()
+    return (t._version_counter, t._version_counter[0], t._data, t)
+
+
+def only_inference_operands(operands):
+    """Rule 5: are all of an op's operands inference tensors? Then torch records no graph.
+    A number in a tensor's place counts as a normal tensor (torch wraps it in one: `t * 2`
+    records where `t.exp()` does not); None (an absent operand) does not count."""
+    for operand in operands:
+        if isinstance(operand, TensorBase):
+            if not operand._is_inference:
+                return False
+        elif isinstance(operand, (int, float)):
+            return False
+    return True

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from .. import errors
-from ..autograd.views import apply_inplace, check_fits
+from ..autograd.views import apply_inplace, check_fits, saved_version
 from ..ops.indexing import (Gather, IndexSelect, MaskedFill, MaskedFillTensor, Scatter,
                             ScatterAdd, ScatterReduce, ScatterValue, Sort, SortStable, Topk,
                             sorting_order)
@@ -45,8 +45,7 @@ def _saved_for_backward(result, *tensors):
     as it checks its operands' (Node.check_saved)."""
     node = result.grad_fn
     if node is not None:
-        node.saved_versions = (*node.saved_versions, *(
-            (t._version_counter, t._version_counter[0], t._data, t) for t in tensors))
+        node.saved_versions = (*node.saved_versions, *map(saved_version, tensors))
     return result
 
 

@@ -65,18 +65,18 @@ class Gather(Function):
 class Scatter(Function):
     """out = a, with out[p with p[dim] = index[p]] = src[p] (the last write wins);
     da = grad, zero at the places written;  dsrc[p] = grad at the place src[p] was written to
-    (zero where src is larger than index: those elements are not used)"""
+    (of index's shape, as torch's: where src is larger, the engine refuses that gradient)"""
     node_name = "ScatterBackward0"
 
     @staticmethod
     def forward(ctx, a, src, index=None, dim=0):
         ctx.save_for_backward(index)
-        ctx.dim, ctx.src_shape = dim, src.shape
+        ctx.dim = dim
         return _scattered(a, index, dim, src)
 
     @staticmethod
     def backward(ctx, grad):
-        return _unwritten(ctx, grad), _read_back(ctx, grad, ctx.src_shape)
+        return _unwritten(ctx, grad), _read_back(ctx, grad)
 
 
 class ScatterValue(Function):
@@ -102,12 +102,12 @@ class ScatterAdd(Function):
     @staticmethod
     def forward(ctx, a, src, index=None, dim=0):
         ctx.save_for_backward(index)
-        ctx.dim, ctx.src_shape = dim, src.shape
+        ctx.dim = dim
         return _scattered(a, index, dim, src, combine=np.add)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, _read_back(ctx, grad, ctx.src_shape)
+        return grad, _read_back(ctx, grad)
 
 
 class ScatterReduce(Function):
@@ -151,14 +151,13 @@ def _unwritten(ctx, grad):
     return out
 
 
-def _read_back(ctx, grad, shape):
-    """The gradient of src: grad read at the places src was written to (gather)."""
+def _read_back(ctx, grad):
+    """The gradient of src: grad read at the places src was written to (gather), of
+    index's shape."""
     (index,) = ctx.saved
-    out = np.zeros(shape, dtype=grad.dtype)
-    if index.size:
-        index = _as_1d(index)
-        _as_1d(out)[tuple(slice(n) for n in index.shape)] = _as_1d(grad)[_places(index, ctx.dim)]
-    return out
+    if not index.size:
+        return np.zeros(index.shape, dtype=grad.dtype)
+    return _as_1d(grad)[_places(_as_1d(index), ctx.dim)].reshape(index.shape)
 
 
 # ---- index_select and masked_fill ----------------------------------------------------------
