@@ -32,7 +32,6 @@ from .facade.shape import (cat, chunk, clone, concat, concatenate, flatten, narr
 from .tensor import Size, Tensor, device
 from . import nn, optim, utils  # noqa: E402  (torch.nn and friends come with `import torch`)
 from .serialization import load, save  # noqa: E402
-from . import hub  # noqa: E402  (torch.hub: the cache of pretrained weights)
 
 float = float32
 double = float64
@@ -42,6 +41,15 @@ int = int32
 short = int16
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """minitorch.hub (torch.hub: the cache of pretrained weights) is imported on first use:
+    its urllib and tqdm take 30 ms of `import minitorch` otherwise."""
+    if name == "hub":
+        import importlib
+        return importlib.import_module(f"{__name__}.hub")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_tensor(obj):

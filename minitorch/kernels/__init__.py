@@ -1,4 +1,12 @@
-"""Numba kernels for loops numpy cannot express well (pooling, convolution helpers).
+"""Numba kernels for loops numpy cannot express well (pooling, convolution helpers, erf).
+
+Loaded on first use. Each kernel module imports Numba (about 0.15 s) and loads its compiled
+loops from Numba's cache, so `import minitorch` imports none of them: ops/ writes
+`from .. import kernels` and calls `kernels.conv.im2col(...)`, and the first such attribute
+read imports minitorch/kernels/conv.py (this module's `__getattr__`); after that the
+submodule is a plain attribute of the package and costs nothing more. The first
+convolution, pooling or GELU of a process pays the import (and, the very first time on a
+machine, Numba's compile, which is then cached next to the kernels).
 
 Threads. The kernels run on the calling thread (`njit`, no `prange`); the matrix products
 around them run on numpy's BLAS threads (OPENBLAS_NUM_THREADS or OMP_NUM_THREADS, one per
@@ -13,3 +21,13 @@ other's spinning. Measured on the LeNet step (2 cores, benchmarks/): batch 4 wen
 workqueue layer it was still slower than these serial loops. The same loops become
 parallel again by writing `prange` and `parallel=True` where a machine rewards it.
 """
+import importlib
+
+KERNEL_MODULES = ("conv", "pooling", "special")
+
+
+def __getattr__(name):
+    """kernels.conv, kernels.pooling, kernels.special: the submodule, imported on first use."""
+    if name in KERNEL_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

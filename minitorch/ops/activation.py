@@ -15,23 +15,18 @@ caller handed it (`refusal`: the math holds no error texts).
 import math
 
 import numpy as np
-from numba import njit
 
+from .. import kernels
 from ..autograd.function import Function
 from ..dtypes import widen
 
 
-@njit(cache=True)
-def _erf_into(x, out):
-    for i in range(x.size):
-        out[i] = math.erf(x[i])
-
-
 def erf(a):
-    """The error function, elementwise (numpy has none; C's erf, as torch's scalar kernel)."""
+    """The error function, elementwise (numpy has none; C's erf, as torch's scalar kernel,
+    in a Numba loop: kernels/special.py)."""
     flat = np.ascontiguousarray(a).reshape(-1)
     out = np.empty_like(flat)
-    _erf_into(flat, out)
+    kernels.special.erf_into(flat, out)
     return out.reshape(a.shape)
 
 

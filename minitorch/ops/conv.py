@@ -16,13 +16,20 @@ images, and its backward copies each slice's columns out again rather than keep 
 weight's gradient.
 Padding is (top, bottom, left, right): padding='same' with an even kernel pads one more
 row/column at the bottom/right, as torch does.
+
+Few input channels (C*kh*kw <= DIRECT_MAX_TAPS, groups=1, e.g. an RGB image's first layer):
+the columns would be C*kh*kw times the image, copied to feed a matrix product with only a
+few rows, and a direct loop (kernels/conv.py: conv2d_direct, conv2d_weight_grad_direct)
+does the same sums faster, unless the columns are kept for the weight's gradient (a batch
+whose columns fit KEPT_COLUMNS_BYTES, the weight requiring grad): then the one copy serves
+both products and im2col wins. The input's gradient is col2im's either way.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
 from ..dtypes import compute_dtype
-from ..kernels import conv as kernels
+from .. import kernels
 
 # A batch whose columns take at most KEPT_COLUMNS_BYTES has them made at once and kept for
 # the weight's gradient; a larger batch goes through in slices of about COLUMNS_BYTES of
@@ -31,6 +38,9 @@ from ..kernels import conv as kernels
 # slices beat one large buffer from batch 256 up; keeping beats copying twice below.)
 KEPT_COLUMNS_BYTES = 16 << 20
 COLUMNS_BYTES = 4 << 20
+# At most this many taps per output (C*kh*kw) the direct loops beat the columns when those
+# are not kept. (Measured on the CIFAR LeNet's conv1, 3x5x5 = 75 taps, batch 4/64/256.)
+DIRECT_MAX_TAPS = 75
 
 
 def pad2d(x, padding, value=0):
@@ -92,26 +102,36 @@ class Conv2d(Function):
         xw = np.ascontiguousarray(x, dtype=work)
         wg = np.ascontiguousarray(weight, dtype=work).reshape(groups, o // groups, cg * kh * kw)
         geometry = (*stride, top, left, *dilation)
-        out = np.empty((n, groups, o // groups, oh * ow), dtype=work)
+        need_x, need_w, _ = ctx.needs_input_grad or (False, False, False)
         parts = batch_slices(n, c * kh * kw * oh * ow, work.itemsize)
-        for part in parts:
-            cols = np.empty((part.stop - part.start, c, kh, kw, oh, ow), dtype=work)
-            kernels.im2col(xw[part], cols, *geometry)
-            cols = cols.reshape(-1, groups, cg * kh * kw, oh * ow)
-            out[part] = np.matmul(wg, cols)  # (matmul's out= leaves BLAS: slower)
-        out = out.reshape(n, o, oh, ow)
+        direct = (groups == 1 and c * kh * kw <= DIRECT_MAX_TAPS
+                  and not (need_w and len(parts) == 1))
+        kept = padded = None
+        if direct:
+            padded = pad2d(xw, padding)
+            out = np.empty((n, o, oh, ow), dtype=work)
+            kernels.conv.conv2d_direct(padded, wg.reshape(weight.shape), out, *stride,
+                                       *dilation)
+        else:
+            out = np.empty((n, groups, o // groups, oh * ow), dtype=work)
+            for part in parts:
+                cols = np.empty((part.stop - part.start, c, kh, kw, oh, ow), dtype=work)
+                kernels.conv.im2col(xw[part], cols, *geometry)
+                cols = cols.reshape(-1, groups, cg * kh * kw, oh * ow)
+                out[part] = np.matmul(wg, cols)  # (matmul's out= leaves BLAS: slower)
+            out = out.reshape(n, o, oh, ow)
+            kept = cols if need_w and len(parts) == 1 else None   # the whole batch's columns
         if bias is not None:
             out += bias.reshape(o, 1, 1)
-        need_x, need_w, _ = ctx.needs_input_grad or (False, False, False)
-        kept = cols if need_w and len(parts) == 1 else None   # the whole batch's columns
-        ctx.save_for_backward(x if need_w and kept is None else None,
-                              weight if need_x else None, kept)
+        ctx.save_for_backward(x if need_w and kept is None and not direct else None,
+                              weight if need_x else None, kept,
+                              padded if need_w and direct else None)
         ctx.geometry = (x.shape, weight.shape, (oh, ow), geometry, groups)
         return out.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight, kept = ctx.saved
+        x, weight, kept, padded = ctx.saved
         x_shape, w_shape, (oh, ow), geometry, groups = ctx.geometry
         n, c = x_shape[:2]
         o, cg, kh, kw = w_shape
@@ -122,7 +142,11 @@ class Conv2d(Function):
             wt = np.ascontiguousarray(weight, dtype=work).reshape(
                 groups, o // groups, cg * kh * kw).swapaxes(1, 2)
             grad_x = np.empty(x_shape, dtype=work)
-        if kept is not None:
+        if padded is not None:   # the forward went direct: so does the weight's gradient
+            grad_w = np.empty(w_shape, dtype=work)
+            kernels.conv.conv2d_weight_grad_direct(padded, grad.reshape(n, o, oh, ow), grad_w,
+                                                   geometry[0], geometry[1], *geometry[4:])
+        elif kept is not None:
             grad_w = np.matmul(grad, kept.swapaxes(2, 3)).sum(0)
         elif x is not None:
             x = np.ascontiguousarray(x, dtype=work)
@@ -131,12 +155,13 @@ class Conv2d(Function):
             m = part.stop - part.start
             if kept is None and x is not None:
                 cols = np.empty((m, c, kh, kw, oh, ow), dtype=work)
-                kernels.im2col(x[part], cols, *geometry)
+                kernels.conv.im2col(x[part], cols, *geometry)
                 cols = cols.reshape(m, groups, cg * kh * kw, oh * ow)
                 grad_w += np.matmul(grad[part], cols.swapaxes(2, 3)).sum(0)
             if weight is not None:
                 dcols = np.matmul(wt, grad[part])                 # (m, G, Cg*kh*kw, L)
-                kernels.col2im(dcols.reshape(m, c, kh, kw, oh, ow), grad_x[part], *geometry)
+                kernels.conv.col2im(dcols.reshape(m, c, kh, kw, oh, ow), grad_x[part],
+                                    *geometry)
         grad_b = grad.sum((0, 3)).reshape(o) if ctx.needs_input_grad[2] else None
         if grad_w is not None:
             grad_w = grad_w.reshape(w_shape)

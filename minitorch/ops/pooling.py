@@ -12,7 +12,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd.function import Function
 from ..dtypes import compute_dtype
-from ..kernels import pooling as kernels
+from .. import kernels
 from .conv import col2im, pad2d
 
 
@@ -58,8 +58,8 @@ class MaxPool2d(Function):
         shape = x.shape[:2] + tuple(out_size)
         out = np.empty(shape, dtype=work)
         indices = np.empty(shape, dtype=np.int64)
-        kernels.max_pool2d_forward(np.ascontiguousarray(x, dtype=work), out, indices,
-                                   *kernel, *stride, *padding, *dilation)
+        kernels.pooling.max_pool2d_forward(np.ascontiguousarray(x, dtype=work), out, indices,
+                                           *kernel, *stride, *padding, *dilation)
         ctx.save_for_backward(indices)
         ctx.input_shape = x.shape
         ctx.geometry = (*kernel, *stride, *padding, *dilation)
@@ -70,8 +70,8 @@ class MaxPool2d(Function):
         (indices,) = ctx.saved
         work = compute_dtype(grad.dtype)
         dx = np.zeros(ctx.input_shape, dtype=work)
-        kernels.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices, dx,
-                                    *ctx.geometry)
+        kernels.pooling.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices,
+                                            dx, *ctx.geometry)
         return dx.astype(grad.dtype, copy=False)
 
 
