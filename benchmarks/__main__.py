@@ -221,12 +221,14 @@ def conv_peak_mb(lib):
 def main_job_peak_mb():
     """Peak RSS of the main job (one epoch cut to 2,000 images, no loader workers), MB."""
     with tempfile.TemporaryDirectory() as out:
-        code = ("import resource, runpy, sys\n"
+        # VmHWM, not ru_maxrss: the latter carries the parent's peak across fork + exec
+        code = ("import runpy, sys\n"
                 f"sys.argv = ['minitorch', 'train', '--epochs', '1', '--limit', '2000', "
                 f"'--num-workers', '0', '--out', {os.path.join(out, 'run')!r}]\n"
                 "try:\n    runpy.run_module('minitorch', run_name='__main__')\n"
                 "except SystemExit:\n    pass\n"
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+                "print(next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+                "           if line.startswith('VmHWM:')) / 1024)")
         return float(in_fresh_python(code).split()[-1])
 
 
