@@ -119,14 +119,13 @@ def test_a_negative_rate_stops_at_the_command_line(flag, capsys):
 
 
 def unwritable_folder(tmp_path):
-    """A folder no one may write into: read-only for a user; /sys for root."""
+    """A folder no one may write into: read-only for a user; for root, Linux's /proc, where
+    not even root makes a folder."""
     if os.geteuid() != 0:
         folder = tmp_path / "read-only"
         folder.mkdir(mode=0o500)
         return folder / "out"
-    if not os.path.isdir("/sys"):
-        pytest.skip("no folder here that root cannot write to")
-    return "/sys"
+    return "/proc"
 
 
 @pytest.mark.parametrize("case", ["below a file", "a file", "read-only"])
@@ -483,7 +482,7 @@ def test_summary_prints_torchinfos_table(name, shape, depth):
     """Line for line torchinfo's table, for minitorch's nets and for torch's (which the
     reference run passes); torchinfo 1.8 on Python >= 3.11 writes its unit as
     'Units.MEGABYTES' where it means 'M'."""
-    torchinfo = pytest.importorskip("torchinfo")
+    import torchinfo   # a dev dependency (pyproject.toml), the oracle here
     from reference import models as torch_models
     ours, theirs = ((nets(minitorch), nets(torch)) if name == "mixed" else
                     (getattr(models, name)(), getattr(torch_models, name)()))
