@@ -6,10 +6,13 @@ function of the same name in facade/ (torch's surface: argument forms, promotion
 which runs the op's math in ops/. `x.exp()` is `minitorch.exp(x)`; `x.exp_()` is the same
 op written back into x's own storage (autograd/views.py says how that stays correct).
 """
+from collections import OrderedDict
+
 import numpy as np
 
 from . import dtypes, errors
 from .autograd import backward as _backward
+from .autograd.hooks import RemovableHandle
 from .autograd.views import apply_inplace, grad_node
 from .facade import cumulative, elementwise, factory, indexing, linalg, reduce, shape
 from .facade.out import resize_
@@ -325,18 +328,10 @@ class Tensor(TensorBase):
                 raise errors.hook_changed_type(hook, grad.dtype, out._data.dtype)
             return out._data
         if not node.hooks:
-            node.hooks = []
-        node.hooks.append(on_array)
-        return _RemovableHandle(node.hooks, on_array)
-
-
-class _RemovableHandle:
-    def __init__(self, hooks, hook):
-        self.hooks, self.hook = hooks, hook
-
-    def remove(self):
-        if self.hook in self.hooks:
-            self.hooks.remove(self.hook)
+            node.hooks = OrderedDict()
+        handle = RemovableHandle(node.hooks)
+        node.hooks[handle.id] = on_array
+        return handle
 
 
 def zero_grads(tensors, set_to_none=True):

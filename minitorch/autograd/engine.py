@@ -107,7 +107,7 @@ def is_expandable_to(shape, desired):
 def run_hooks(hooks, grad):
     """Each hook sees the gradient; one that returns an array replaces it (Tensor's
     register_hook turns a user's tensor hook into such a function)."""
-    for hook in hooks:
+    for hook in hooks.values():
         out = hook(grad)
         if out is not None:
             grad = out

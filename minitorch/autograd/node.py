@@ -19,6 +19,7 @@ leaf's `.grad`. The node classes of the ops (autograd/function.py) and of in-pla
 """
 import itertools
 import re
+from types import MappingProxyType
 
 from .. import errors
 from ..dtypes import tensor_type_name
@@ -34,7 +35,7 @@ class Node:
     saved = ()
     saved_versions = ()
     retained = None
-    hooks = ()
+    hooks = MappingProxyType({})  # register_hook's, by handle id (a node's own dict once set)
     untracked_operands = 0  # operands torch's node lists that no gradient flows to here
                             # (dropout's mask): shown as (None, 0) in next_functions
 

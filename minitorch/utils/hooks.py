@@ -1,7 +1,8 @@
 """Hooks' bookkeeping, as torch.utils.hooks keeps it.
 
-RemovableHandle: what every `register_*_hook` returns; `.remove()` (or leaving a `with`
-block) takes the hook out of the dict it was put in.
+RemovableHandle (autograd/hooks.py, shown here where torch.utils.hooks shows it): what every
+`register_*_hook` returns; `.remove()` (or leaving a `with` block) takes the hook out of
+the dict it was put in.
 
 BackwardHook: how a Module's full backward hooks see the gradients of a call's inputs and
 outputs. torch passes the call's input tensors, and later its output tensors, through an
@@ -21,44 +22,15 @@ tensors share their originals' memory and version counter. `next_functions` of e
 per-tensor node shows the gate's edges: the graph reads as torch's.
 """
 import warnings
-import weakref
 
 import numpy as np
 
 from .. import errors
 from ..autograd.grad_mode import _State
+from ..autograd.hooks import RemovableHandle  # noqa: F401  (torch.utils.hooks has it)
 from ..autograd.node import NO_INPUT, Node, new_sequence_nr
 from ..autograd.views import grad_node
 from ..tensor_base import TensorBase
-
-
-class RemovableHandle:
-    """A handle to a hook in `hooks_dict` (under `id`); remove() deletes it there and from
-    `extra_dict` (a dict or a list of dicts of per-hook flags)."""
-
-    next_id = 0
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
-        if extra_dict is None:
-            extra_dict = []
-        elif not isinstance(extra_dict, list):
-            extra_dict = [extra_dict]
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extra_dict)
-
-    def remove(self):
-        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
-            hooks = ref()
-            if hooks is not None and self.id in hooks:
-                del hooks[self.id]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, type, value, tb):
-        self.remove()
 
 
 class _Gate(Node):

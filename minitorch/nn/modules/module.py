@@ -133,52 +133,45 @@ class Module:
             return hook(self, args, kwargs, result)
         return hook(self, args, result)
 
+    def _add_hook(self, hooks, hook, prepend, **flags):
+        """Put hook in `hooks` under a new handle (first if prepend), marked in each flag
+        dict named by a keyword that is True (e.g. _forward_hooks_with_kwargs=True); the
+        handle's remove() takes it out of all of them."""
+        flag_dicts = {name: getattr(self, name) for name in flags}
+        handle = RemovableHandle(hooks, extra_dict=list(flag_dicts.values()))
+        hooks[handle.id] = hook
+        for name, wanted in flags.items():
+            if wanted:
+                flag_dicts[name][handle.id] = True
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """hook(module, args) -> None or new args (a non-tuple is made a 1-tuple); with
         with_kwargs, hook(module, args, kwargs) -> None or (new args, new kwargs). Runs
         before forward, in registration order (prepend: first)."""
-        handle = RemovableHandle(self._forward_pre_hooks,
-                                 extra_dict=self._forward_pre_hooks_with_kwargs)
-        self._forward_pre_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_pre_hooks_with_kwargs[handle.id] = True
-        if prepend:
-            self._forward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return self._add_hook(self._forward_pre_hooks, hook, prepend,
+                              _forward_pre_hooks_with_kwargs=with_kwargs)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
                               always_call=False):
         """hook(module, args, output) (with_kwargs: hook(module, args, kwargs, output)) ->
         None or a new output. Runs after forward; always_call: also when forward raised."""
-        handle = RemovableHandle(self._forward_hooks, extra_dict=[
-            self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
-        self._forward_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_hooks_with_kwargs[handle.id] = True
-        if always_call:
-            self._forward_hooks_always_called[handle.id] = True
-        if prepend:
-            self._forward_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return self._add_hook(self._forward_hooks, hook, prepend,
+                              _forward_hooks_with_kwargs=with_kwargs,
+                              _forward_hooks_always_called=always_call)
 
     def register_full_backward_hook(self, hook, prepend=False):
         """hook(module, grad_input, grad_output) -> None or new grad_input: called once the
         gradients with respect to the call's positional inputs are computed (a tuple, one
         per argument: None for non-tensors)."""
-        handle = RemovableHandle(self._backward_hooks)
-        self._backward_hooks[handle.id] = hook
-        if prepend:
-            self._backward_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return self._add_hook(self._backward_hooks, hook, prepend)
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
         """hook(module, grad_output) -> None or new grad_output: called when the gradients
         with respect to the call's outputs arrive, before they flow into the module."""
-        handle = RemovableHandle(self._backward_pre_hooks)
-        self._backward_pre_hooks[handle.id] = hook
-        if prepend:
-            self._backward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     # ---- registration by attribute ---------------------------------------------------------
     def __setattr__(self, name, value):
