@@ -50,7 +50,9 @@ def nested_shape(data, dim=0):
 
 
 def fits(value, np_dtype):
-    """Can the number be written into np_dtype? torch's checked conversion: a float goes
+    """Can the number be written into np_dtype? torch's checked conversion as new_full makes
+    it (masked_fill's and scatter's, facade/indexing.checked_value, is stricter: 255.5 is
+    refused into uint8 there, as in torch, and truncated to 255 here): a float goes
     into an integer type if it truncates into its range (unsigned types also take negative
     ints, wrapping around), into a float type if finite within its range, or inf or nan."""
     if np_dtype.kind == "b" or isinstance(value, bool):
