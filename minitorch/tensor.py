@@ -300,8 +300,8 @@ class Tensor(TensorBase):
                   inputs=inputs)
 
     def is_inference(self):
-        """Made in inference mode (a view: its storage was), as torch's inference tensors."""
-        return (self if self._base is None else self._base)._is_inference
+        """Made in inference mode, or a view of such a tensor (views.py, rule 5)."""
+        return self._is_inference
 
     def retain_grad(self):
         """Keep .grad on a non-leaf too (leaves always keep theirs)."""
