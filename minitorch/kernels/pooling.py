@@ -1,12 +1,16 @@
 """Max pooling as torch's CPU kernel scans it: per window, row by row, a value wins when
 it is greater than the best so far or nan. So ties keep the first maximum, a nan wins
 (the last one seen), and a window of -inf keeps its first real pixel (padding is never
-looked at). Indices are flat positions in the input plane, as torch returns them."""
+looked at). Indices are flat positions in the input plane, as torch returns them.
+
+The scan runs twice at most per plane: a fast one that compares with `>` only (a
+comparison the CPU makes without a branch) and notes whether it saw a nan, and, for a plane
+that holds a nan, torch's exact rule again (`> or isnan`, whose branch costs about 4x)."""
 import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window(o, size, k, s, p, d):
     """The real pixels output o's window covers along one dim: range(start, stop, d)."""
     start = o * s - p
@@ -16,30 +20,55 @@ def window(o, size, k, s, p, d):
     return start, stop
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def max_pool2d_forward(x, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
-    n, c, h, w = x.shape
-    _, _, oh, ow = out.shape
+    n, c, _, _ = x.shape
     for b in range(n):
         for ch in range(c):
-            plane = x[b, ch]
-            for i in range(oh):
-                h0, h1 = window(i, h, kh, sh, ph, dh)
-                for j in range(ow):
-                    w0, w1 = window(j, w, kw, sw, pw, dw)
-                    best = -np.inf
-                    best_at = h0 * w + w0
-                    for r in range(h0, h1, dh):
-                        for s in range(w0, w1, dw):
-                            v = plane[r, s]
-                            if v > best or np.isnan(v):
-                                best = v
-                                best_at = r * w + s
-                    out[b, ch, i, j] = best
-                    indices[b, ch, i, j] = best_at
+            if scan_plane(x[b, ch], out[b, ch], indices[b, ch], kh, kw, sh, sw, ph, pw, dh,
+                          dw, False):
+                scan_plane(x[b, ch], out[b, ch], indices[b, ch], kh, kw, sh, sw, ph, pw, dh,
+                           dw, True)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
+def scan_plane(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw, exact):
+    """Each window's maximum and where it is. exact=False compares with `>` only and
+    returns whether the plane holds a nan (then its results are wrong and the caller scans
+    again with exact=True: `>` or nan, torch's rule)."""
+    h, w = plane.shape
+    oh, ow = out.shape
+    saw_nan = False
+    for i in range(oh):
+        h0, h1 = window(i, h, kh, sh, ph, dh)
+        for j in range(ow):
+            w0, w1 = window(j, w, kw, sw, pw, dw)
+            best = -np.inf
+            best_at = h0 * w + w0
+            for r in range(h0, h1, dh):
+                if dw == 1 and not exact:   # (the same scan, in a loop without a step)
+                    for s in range(w0, w1):
+                        v = plane[r, s]
+                        best_at = r * w + s if v > best else best_at
+                        best = max(v, best)
+                        saw_nan |= v != v
+                    continue
+                for s in range(w0, w1, dw):
+                    v = plane[r, s]
+                    if exact:
+                        if v > best or np.isnan(v):
+                            best = v
+                            best_at = r * w + s
+                    else:
+                        best_at = r * w + s if v > best else best_at
+                        best = max(v, best)
+                        saw_nan |= v != v
+            out[i, j] = best
+            indices[i, j] = best_at
+    return saw_nan
+
+
+@njit(cache=True, nogil=True)
 def max_pool2d_backward(grad, indices, dx, kh, kw, sh, sw, ph, pw, dh, dw):
     """Each output's gradient goes to the pixel its maximum came from (added up where
     overlapping windows picked the same pixel). A window that covers padding only has no
@@ -54,8 +83,8 @@ def max_pool2d_backward(grad, indices, dx, kh, kw, sh, sw, ph, pw, dh, dw):
             sees_a_pixel[i, j] = h0 < h1 and w0 < w1
     for b in range(n):
         for ch in range(c):
+            plane = dx[b, ch].reshape(h * w)    # indices are flat positions in the plane
             for i in range(oh):
                 for j in range(ow):
                     if sees_a_pixel[i, j]:
-                        k = indices[b, ch, i, j]
-                        dx[b, ch, k // w, k % w] += grad[b, ch, i, j]
+                        plane[indices[b, ch, i, j]] += grad[b, ch, i, j]
