@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import minitorch
 import minitorch.nn.functional as F
-from minitorch.kernels import conv as kernels
+from minitorch.kernels import conv as kernels, special
 from minitorch.ops import conv
 from parity import check
 
@@ -84,7 +84,7 @@ def test_conv2d_in_slices_of_the_batch_matches_torch(monkeypatch, kept_bytes, sl
     torch's either way."""
     monkeypatch.setattr(conv, "KEPT_COLUMNS_BYTES", kept_bytes)
     monkeypatch.setattr(conv, "COLUMNS_BYTES", slice_bytes)
-    monkeypatch.setattr(conv, "DIRECT_MAX_TAPS", 0)   # columns, however few the channels
+    monkeypatch.setattr(conv, "DIRECT_MAX_CHANNELS", 0)   # columns, however few the channels
     rng = np.random.default_rng(1)
     x, w, b = rng.standard_normal((5, 4, 7, 6)), rng.standard_normal((6, 2, 3, 3)), rng.standard_normal(6)
     if options.get("groups") != 2:
@@ -95,18 +95,21 @@ def test_conv2d_in_slices_of_the_batch_matches_torch(monkeypatch, kept_bytes, sl
         x, w, b, **options), x.astype(np.float32), w.astype(np.float32), b.astype(np.float32))
 
 
-# ---- the direct convolution (few input channels) ---------------------------------------------
+# ---- the direct convolution (few channels, stride 1) -----------------------------------------
 
 @settings(max_examples=40, deadline=None)
 @given(geometries(), st.integers(1, 3))
 def test_conv2d_direct_kernel_sums_what_the_columns_sum(case, out_channels):
-    x, kernel, stride, padding, dilation, (oh, ow) = case
-    cols = conv.im2col(conv.pad2d(x, padding), kernel, stride, dilation)
+    """Stride 1 (the drawn one is not used), taps from 1 to 48: whole blocks of four and
+    the ones left over."""
+    x, kernel, _, padding, dilation, _ = case
+    cols = conv.im2col(conv.pad2d(x, padding), kernel, (1, 1), dilation)
+    oh, ow = cols.shape[-2:]
     weight = np.random.default_rng(2).standard_normal(
         (out_channels, x.shape[1]) + kernel).astype(x.dtype)
     expected = np.einsum("bcpqij,kcpq->bkij", cols, weight)
     out = np.full((x.shape[0], out_channels, oh, ow), np.nan, dtype=x.dtype)  # overwritten
-    kernels.conv2d_direct(conv.pad2d(x, padding), weight, out, *stride, *dilation)
+    kernels.conv2d_direct(conv.pad2d(x, padding), weight, out, *dilation)
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(out, expected, rtol=tol, atol=tol)
 
@@ -114,26 +117,24 @@ def test_conv2d_direct_kernel_sums_what_the_columns_sum(case, out_channels):
 @settings(max_examples=40, deadline=None)
 @given(geometries(), st.integers(1, 3))
 def test_conv2d_weight_grad_direct_kernel_sums_what_the_columns_sum(case, out_channels):
-    x, kernel, stride, padding, dilation, (oh, ow) = case
-    cols = conv.im2col(conv.pad2d(x, padding), kernel, stride, dilation)
+    x, kernel, _, padding, dilation, _ = case
+    cols = conv.im2col(conv.pad2d(x, padding), kernel, (1, 1), dilation)
+    oh, ow = cols.shape[-2:]
     grad = np.random.default_rng(2).standard_normal(
         (x.shape[0], out_channels, oh, ow)).astype(x.dtype)
     expected = np.einsum("bkij,bcpqij->kcpq", grad, cols)
     grad_weight = np.full((out_channels, x.shape[1]) + kernel, np.nan, dtype=x.dtype)
-    kernels.conv2d_weight_grad_direct(conv.pad2d(x, padding), grad, grad_weight, *stride,
-                                      *dilation)
+    kernels.conv2d_weight_grad_direct(conv.pad2d(x, padding), grad, grad_weight, *dilation)
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(grad_weight, expected, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("options", [dict(), dict(padding=1, stride=2),
-                                     dict(padding=(2, 1), stride=(1, 3), dilation=(2, 1)),
+@pytest.mark.parametrize("options", [dict(), dict(padding=1),
+                                     dict(padding=(2, 1), dilation=(2, 1)),
                                      dict(padding="same", dilation=2)])
 def test_conv2d_direct_matches_torch(monkeypatch, options):
-    """Few input channels and columns not kept (here: none ever are): the direct loops
-    compute the values and the weight's gradient; torch's either way."""
-    monkeypatch.setattr(conv, "KEPT_COLUMNS_BYTES", 0)
-    monkeypatch.setattr(conv, "COLUMNS_BYTES", 1)
+    """Few channels, stride 1: the direct loops compute the values, the weight's gradient
+    and the input's (the full convolution with the kernel turned); torch's either way."""
     calls = spy_on_direct(monkeypatch)
     rng = np.random.default_rng(1)
     x, b = rng.standard_normal((3, 3, 9, 8)), rng.standard_normal(4)
@@ -141,20 +142,30 @@ def test_conv2d_direct_matches_torch(monkeypatch, options):
         for dtype in (np.float64, np.float32):
             check(lambda lib, x, w, b: (F if lib is minitorch else torch.nn.functional).conv2d(
                 x, w, b, **options), *(a.astype(dtype) for a in (x, w, b)))
-    assert calls == ["forward", "weight grad"] * 4
+    assert calls == ["forward", "weight grad", "forward"] * 4
 
 
 def test_conv2d_without_grad_goes_direct_and_matches_torch(monkeypatch):
-    """No gradient wanted (inference): columns would not be kept, so a small batch with few
-    channels goes direct too."""
+    """No gradient wanted (inference): the forward loop only."""
     calls = spy_on_direct(monkeypatch)
     rng = np.random.default_rng(4)
     x, w = rng.standard_normal((2, 3, 10, 10)), rng.standard_normal((5, 3, 5, 5))
     with minitorch.no_grad():
-        ours = F.conv2d(minitorch.from_numpy(x), minitorch.from_numpy(w), stride=2)
-    theirs = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), stride=2)
+        ours = F.conv2d(minitorch.from_numpy(x), minitorch.from_numpy(w), padding=2)
+    theirs = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding=2)
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-12)
     assert calls == ["forward"]
+
+
+def test_strided_or_wide_conv2d_goes_through_columns(monkeypatch):
+    """Stride 2, or more channels than DIRECT_MAX_CHANNELS: im2col and matrix products."""
+    calls = spy_on_direct(monkeypatch)
+    rng = np.random.default_rng(5)
+    for x, w, stride in ((rng.standard_normal((2, 3, 9, 9)), rng.standard_normal((4, 3, 3, 3)), 2),
+                         (rng.standard_normal((2, 17, 6, 6)), rng.standard_normal((2, 17, 3, 3)), 1)):
+        check(lambda lib, x, w: (F if lib is minitorch else torch.nn.functional).conv2d(
+            x, w, stride=stride), x, w)
+    assert calls == []
 
 
 def spy_on_direct(monkeypatch):
@@ -175,6 +186,35 @@ def test_batch_slices_cover_the_batch_once(monkeypatch):
     assert conv.batch_slices(7, 100, 1) == [slice(i, i + 1) for i in range(7)]
     assert conv.batch_slices(6, 10, 1) == [slice(0, 6)]   # fits: made at once, kept
     assert conv.batch_slices(0, 10, 1) == [slice(0, 0)]
+
+
+# ---- max pooling and the ReLU's gradient -----------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool2d_planes_with_and_without_nan_match_torch(dtype):
+    """The scan's fast pass (`>` only) serves planes without nan and torch's exact rule
+    rescans those with one: both kinds in one batch, with ties and infinities, against
+    torch's values, indices and gradient."""
+    rng = np.random.default_rng(3)
+    x = np.round(rng.standard_normal((5, 4, 9, 9)) * 2).astype(dtype)   # many ties
+    x[1, 2, 3, 4] = x[3, 0, 0, 0] = x[3, 0, 0, 1] = np.nan
+    x[2, 1] = -np.inf
+    x[4, 3, ::2, ::3] = np.inf
+    for opts in (dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1, dilation=1),
+                 dict(kernel_size=(2, 3), stride=(1, 2), dilation=(2, 1))):
+        check(lambda lib, x: (F if lib is minitorch else torch.nn.functional).max_pool2d(
+            x, **opts, return_indices=True), x)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_backward_kernel_selects_what_np_where_selects(dtype):
+    out = np.array([0.0, -0.0, 1.5, np.nan, np.inf, 3.0, 0.0, 2.0], dtype=dtype)
+    grad = np.array([1.0, 2.0, 3.0, 4.0, np.nan, -np.inf, np.nan, -0.0], dtype=dtype)
+    expected = np.where(out <= 0, 0, grad)
+    got = special.relu_backward(grad, out)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+    assert np.signbit(got[-1]) and not np.signbit(got[0])
 
 
 # ---- loading on first use ---------------------------------------------------------------------

@@ -4,9 +4,13 @@ window's gradient added back onto the pixels it was cut from. Padding is read as
 where a window hangs over the image's edge, so no padded copy of the image is made.
 ops/conv.py holds the plain numpy versions these are tested against (tests/test_kernels.py).
 
-conv2d_direct and conv2d_weight_grad_direct: the convolution and its weight's gradient
-without columns, for few input channels (ops/conv.py says when), tested against the
-columns' sums.
+conv2d_direct and conv2d_weight_grad_direct: a stride-1 convolution and its weight's
+gradient without columns, for few channels (ops/conv.py says when), tested against the
+columns' sums. Both see each image plane as one flat row of its padded width W: output
+(i, j) sits at t = i*W + j, and kernel tap (c, p, q) reads the input at t + its offset
+c*H*W + p*dh*W + q*dw. So each tap is one long loop over t that the CPU runs 8 floats at a
+time; the positions t whose j >= OW fall in no output (they read the next row's first
+pixels) and are dropped, about (W - OW)/W of the work.
 """
 import numpy as np
 from numba import njit
@@ -97,72 +101,97 @@ def fits(h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw):
             and (ow - 1) * sw + (kw - 1) * dw < w)
 
 
-@njit(cache=True)
-def conv2d_direct(xp, weight, out, sh, sw, dh, dw):
-    """out[b, k, i, j] = sum over (c, p, q) of weight[k, c, p, q] * xp[b, c, i*sh + p*dh,
-    j*sw + q*dw]: the convolution of an already padded image without columns (groups=1;
-    out is overwritten). Each output plane is summed in place, one kernel tap at a time, so
-    the innermost loop runs along an image row; its indices are never negative, which lets
-    the unit-stride loop vectorise (a padded image is what makes them so)."""
-    n, c, _, _ = xp.shape
+@njit(cache=True, nogil=True)
+def tap_offsets(c, kh, kw, height, width, dh, dw):
+    """Where each kernel tap (c, p, q) reads, in an image flattened to one row:
+    c*height*width + p*dh*width + q*dw (unsigned, so Numba checks no index for
+    wraparound and the loops over them vectorise)."""
+    offsets = np.empty(c * kh * kw, dtype=np.uint64)
+    tap = 0
+    for ch in range(c):
+        for p in range(kh):
+            for q in range(kw):
+                offsets[tap] = ch * height * width + p * dh * width + q * dw
+                tap += 1
+    return offsets
+
+
+@njit(cache=True, nogil=True)
+def conv2d_direct(xp, weight, out, dh, dw):
+    """out[b, k, i, j] = sum over taps (c, p, q) of weight[k, c, p, q] * xp[b, c, i + p*dh,
+    j + q*dw]: the stride-1 convolution of an already padded image (groups=1; out is
+    overwritten). Each output plane is summed on a flat row `plane` (t = i*W + j), four
+    taps per pass over it, and then copied out."""
+    n, c, height, width = xp.shape
     o, _, kh, kw = weight.shape
     _, _, oh, ow = out.shape
-    # unsigned, so that no index can be negative and Numba checks none for wraparound
-    oh, ow, kh, kw = np.uint64(oh), np.uint64(ow), np.uint64(kh), np.uint64(kw)
-    sh, sw, dh, dw = np.uint64(sh), np.uint64(sw), np.uint64(dh), np.uint64(dw)
+    span = np.uint64((oh - 1) * width + ow)   # t = 0 ... the last output's position
+    taps = c * kh * kw
+    offsets = tap_offsets(c, kh, kw, height, width, dh, dw)
+    weights = weight.reshape(o, taps)
+    plane = np.empty(span, dtype=out.dtype)
     for b in range(n):
+        image = xp[b].ravel()
+        for k in range(o):
+            plane[:] = 0
+            tap = 0
+            while tap + 4 <= taps:   # four taps at once: one store per four products
+                w0, w1, w2, w3 = weights[k, tap:tap + 4]
+                s0, s1, s2, s3 = offsets[tap:tap + 4]
+                for t in range(span):
+                    plane[t] += ((w0 * image[s0 + t] + w1 * image[s1 + t])
+                                 + (w2 * image[s2 + t] + w3 * image[s3 + t]))
+                tap += 4
+            for tap in range(tap, taps):
+                w0, s0 = weights[k, tap], offsets[tap]
+                for t in range(span):
+                    plane[t] += w0 * image[s0 + t]
+            for i in range(oh):
+                for j in range(ow):
+                    out[b, k, i, j] = plane[i * width + j]
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
+def conv2d_weight_grad_direct(xp, grad, grad_weight, dh, dw):
+    """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i + p*dh,
+    j + q*dw]: conv2d_direct's weight gradient, without columns (grad_weight is
+    overwritten). Each image's sum for a tap is a dot product of the gradient's plane (laid
+    out on the input's width, zeros where j >= OW) with the image at the tap's offset, four
+    taps per pass. The dot products may add in any order (fastmath's reassoc: what lets
+    them run 8 at a time), so float32 sums differ from a sequential sum by rounding."""
+    n, c, height, width = xp.shape
+    o, _, kh, kw = grad_weight.shape
+    _, _, oh, ow = grad.shape
+    span = np.uint64((oh - 1) * width + ow)
+    taps = c * kh * kw
+    offsets = tap_offsets(c, kh, kw, height, width, dh, dw)
+    plane = np.zeros(span, dtype=grad.dtype)
+    sums = np.zeros((o, taps), dtype=grad.dtype)
+    zero = sums[0, 0]
+    for b in range(n):
+        image = xp[b].ravel()
         for k in range(o):
             for i in range(oh):
                 for j in range(ow):
-                    out[b, k, i, j] = 0
-            for ch in range(c):
-                for p in range(kh):
-                    for q in range(kw):
-                        tap, s0 = weight[k, ch, p, q], q * dw
-                        if sw == 1:  # (the same loop, written for unit stride: it vectorises)
-                            for i in range(oh):
-                                r = i * sh + p * dh
-                                for j in range(ow):
-                                    out[b, k, i, j] += tap * xp[b, ch, r, s0 + j]
-                        else:
-                            for i in range(oh):
-                                r = i * sh + p * dh
-                                for j in range(ow):
-                                    out[b, k, i, j] += tap * xp[b, ch, r, s0 + j * sw]
-
-
-@njit(cache=True)
-def conv2d_weight_grad_direct(xp, grad, grad_weight, sh, sw, dh, dw):
-    """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i*sh + p*dh,
-    j*sw + q*dw]: conv2d_direct's weight gradient, without columns (grad_weight is
-    overwritten). Each tap's sum is kept as one row of partial sums along j (a loop that
-    vectorises), image by image, and the rows are added up at the end."""
-    n, c, _, _ = xp.shape
-    o, _, kh, kw = grad_weight.shape
-    _, _, oh, ow = grad.shape
-    rows = np.zeros((o, c, kh, kw, ow), dtype=grad_weight.dtype)
-    # unsigned, so that no index can be negative and Numba checks none for wraparound
-    oh, ow, kh, kw = np.uint64(oh), np.uint64(ow), np.uint64(kh), np.uint64(kw)
-    sh, sw, dh, dw = np.uint64(sh), np.uint64(sw), np.uint64(dh), np.uint64(dw)
-    for b in range(n):
-        for k in range(o):
-            for ch in range(c):
-                for p in range(kh):
-                    for q in range(kw):
-                        s0 = q * dw
-                        if sw == 1:  # (as in conv2d_direct)
-                            for i in range(oh):
-                                r = i * sh + p * dh
-                                for j in range(ow):
-                                    rows[k, ch, p, q, j] += grad[b, k, i, j] * xp[b, ch, r, s0 + j]
-                        else:
-                            for i in range(oh):
-                                r = i * sh + p * dh
-                                for j in range(ow):
-                                    rows[k, ch, p, q, j] += (grad[b, k, i, j]
-                                                             * xp[b, ch, r, s0 + j * sw])
-    for k in range(o):
-        for ch in range(c):
-            for p in range(kh):
-                for q in range(kw):
-                    grad_weight[k, ch, p, q] = rows[k, ch, p, q].sum()
+                    plane[i * width + j] = grad[b, k, i, j]
+            tap = 0
+            while tap + 4 <= taps:   # four taps at once: one load of the gradient for four
+                s0, s1, s2, s3 = offsets[tap:tap + 4]
+                a0 = a1 = a2 = a3 = zero
+                for t in range(span):
+                    g = plane[t]
+                    a0 += g * image[s0 + t]
+                    a1 += g * image[s1 + t]
+                    a2 += g * image[s2 + t]
+                    a3 += g * image[s3 + t]
+                sums[k, tap] += a0
+                sums[k, tap + 1] += a1
+                sums[k, tap + 2] += a2
+                sums[k, tap + 3] += a3
+                tap += 4
+            for tap in range(tap, taps):
+                s0, a0 = offsets[tap], zero
+                for t in range(span):
+                    a0 += plane[t] * image[s0 + t]
+                sums[k, tap] += a0
+    grad_weight[...] = sums.reshape(grad_weight.shape)

@@ -13,6 +13,15 @@ two operands or options are classes, forward and backward side by side.
 import numpy as np
 
 from ..autograd.function import Function
+from .. import kernels
+
+
+def relu_backward(grad, out):
+    """np.where(out <= 0, 0, grad): in float32 and float64 a Numba ufunc that selects without
+    a branch per element (kernels/special.py says why that is 18x faster)."""
+    if grad.dtype == out.dtype and grad.dtype in (np.float32, np.float64):
+        return kernels.special.relu_backward(grad, out)
+    return np.where(out <= 0, 0, grad)
 
 
 # ---- one operand: a table of rules ---------------------------------------------------------
@@ -75,7 +84,7 @@ Tanh       = unary("TanhBackward0",       np.tanh,                    lambda gra
 Sigmoid    = unary("SigmoidBackward0",    lambda a: 1 / (1 + np.exp(-a)), lambda grad, out: grad * out * (1 - out), saves="output")
 # relu: selected, not multiplied by a mask: a nan gradient stays where the ReLU is off
 # (0 * nan would be nan); a nan output passes its gradient, as in torch
-Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), lambda grad, out: np.where(out <= 0, 0, grad), saves="output")
+Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), lambda grad, out: relu_backward(grad, out), saves="output")
 # abs: sign(nan) taken as 0, as in torch
 Abs        = unary("AbsBackward0",        np.abs,                     lambda grad, a: grad * np.sign(np.nan_to_num(a, nan=0.0)), saves="input")
 # steps: flat almost everywhere, so their derivative is 0 (torch's choice at the jumps too)
