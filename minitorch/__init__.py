@@ -23,6 +23,7 @@ from .facade.cumulative import cumprod, cumsum
 from .facade.indexing import (argsort, gather, index_select, masked_fill, scatter, scatter_add,
                               sort, topk)
 from .facade.linalg import addmm, bmm, dot, matmul, mm, mv
+from .parallel import get_num_threads, set_num_threads
 from .facade.softmax import log_softmax, softmax
 from .facade.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm,
                          return_types, std, sum, var)

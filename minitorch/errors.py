@@ -2453,3 +2453,13 @@ def load_torch_class(full_name, torch_base):
 
 def unsafe_globals_not_a_checkpoint():
     return ValueError("Expected input to be a checkpoint returned by minitorch.save")
+
+
+# ---- threads (parallel.py) --------------------------------------------------------------------
+
+def set_num_threads_not_int(value):
+    return RuntimeError(f"set_num_threads expects an int, but got {type(value).__name__}")
+
+
+def set_num_threads_not_positive():
+    return RuntimeError("set_num_threads expects a positive integer")

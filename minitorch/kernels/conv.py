@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def im2col(x, cols, sh, sw, ph, pw, dh, dw):
     """cols[b, c, p, q, i, j] = x[b, c, i*sh + p*dh - ph, j*sw + q*dw - pw] (0 outside x)."""
     n, c, h, w = x.shape
@@ -51,7 +51,7 @@ def im2col(x, cols, sh, sw, ph, pw, dh, dw):
                             cols[b, ch, p, q, i, j] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def col2im(dcols, dx, sh, sw, ph, pw, dh, dw):
     """dx[b, c] = the sum of dcols[b, c, p, q, i, j] over every (p, q, i, j) that im2col
     copied from each pixel (dx is overwritten)."""
@@ -85,7 +85,7 @@ def col2im(dcols, dx, sh, sw, ph, pw, dh, dw):
                             dx[b, ch, r, j * sw + shift] += dcols[b, ch, p, q, i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def inside(shift, size, stride, out):
     """The outputs j in range(j0, j1) whose pixel j*stride + shift lies in range(size)."""
     j0 = 0 if shift >= 0 else (-shift + stride - 1) // stride
@@ -94,7 +94,7 @@ def inside(shift, size, stride, out):
     return min(j0, j1), j1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fits(h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw):
     """Does every window lie inside the image (no padding read on any side)?"""
     return (ph == 0 and pw == 0 and (oh - 1) * sh + (kh - 1) * dh < h

@@ -17,10 +17,12 @@ from .. import kernels
 
 
 def relu_backward(grad, out):
-    """np.where(out <= 0, 0, grad): in float32 and float64 a Numba ufunc that selects without
-    a branch per element (kernels/special.py says why that is 18x faster)."""
+    """np.where(out <= 0, 0, grad): in float32 and float64 a Numba loop that selects without
+    a branch per element (kernels/special.py says why that is 25x faster)."""
     if grad.dtype == out.dtype and grad.dtype in (np.float32, np.float64):
-        return kernels.special.relu_backward(grad, out)
+        result = np.empty(grad.shape, dtype=grad.dtype)
+        kernels.special.relu_backward(grad.reshape(-1), out.reshape(-1), result.reshape(-1))
+        return result
     return np.where(out <= 0, 0, grad)
 
 

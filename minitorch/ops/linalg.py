@@ -1,12 +1,14 @@
 """Matrix products: matmul (and its 1-D, 2-D and batched cases), mm, bmm, addmm, dot, mv.
 
-All run on numpy's matmul, i.e. BLAS. For C = A @ B the backward is two more products,
+All run on numpy's matmul, i.e. BLAS, through parallel.matmul (one BLAS thread per
+minitorch thread; parallel.py says why). For C = A @ B the backward is two more products,
 dA = dC B^T and dB = A^T dC; batch dims that were broadcast are summed back by the
 engine. A 1-D operand takes part as a matrix of one row (A) or one column (B).
 """
 import numpy as np
 
 from ..autograd.function import Function
+from ..parallel import matmul
 
 
 def _swap(x):
@@ -25,7 +27,7 @@ class Matmul(Function):
         need_a, need_b = ctx.needs_input_grad or (False, False)
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         ctx.ndims = a.ndim, b.ndim
-        return a @ b
+        return matmul(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -37,10 +39,10 @@ class Matmul(Function):
         g = np.expand_dims(g, -1) if b_ndim == 1 else g
         grad_a = grad_b = None
         if b is not None:
-            grad_a = g @ _swap(b[:, None] if b_ndim == 1 else b)
+            grad_a = matmul(g, _swap(b[:, None] if b_ndim == 1 else b))
             grad_a = grad_a[..., 0, :] if a_ndim == 1 else grad_a
         if a is not None:
-            grad_b = _swap(a[None, :] if a_ndim == 1 else a) @ g
+            grad_b = matmul(_swap(a[None, :] if a_ndim == 1 else a), g)
             grad_b = grad_b[..., 0] if b_ndim == 1 else grad_b
         return grad_a, grad_b
 
@@ -84,7 +86,7 @@ class Addmm(Function):
         _, need_1, need_2 = ctx.needs_input_grad or (False, False, False)
         ctx.save_for_backward(mat1 if need_2 else None, mat2 if need_1 else None)
         ctx.beta, ctx.alpha = beta, alpha
-        out = mat1 @ mat2
+        out = matmul(mat1, mat2)
         if alpha != 1:
             out *= alpha
         if beta != 0:  # beta = 0 ignores input, nan and inf included, as in torch
@@ -96,4 +98,4 @@ class Addmm(Function):
         mat1, mat2 = ctx.saved
         g = grad if ctx.alpha == 1 else grad * ctx.alpha
         return ((grad if ctx.beta == 1 else grad * ctx.beta),
-                None if mat2 is None else g @ mat2.T, None if mat1 is None else mat1.T @ g)
+                None if mat2 is None else matmul(g, mat2.T), None if mat1 is None else matmul(mat1.T, g))

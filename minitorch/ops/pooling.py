@@ -13,6 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..autograd.function import Function
 from ..dtypes import compute_dtype
 from .. import kernels
+from ..parallel import over_batch
 from .conv import col2im, pad2d
 
 
@@ -58,8 +59,10 @@ class MaxPool2d(Function):
         shape = x.shape[:2] + tuple(out_size)
         out = np.empty(shape, dtype=work)
         indices = np.empty(shape, dtype=np.int64)
-        kernels.pooling.max_pool2d_forward(np.ascontiguousarray(x, dtype=work), out, indices,
-                                           *kernel, *stride, *padding, *dilation)
+        x = np.ascontiguousarray(x, dtype=work)
+        window = kernel[0] * kernel[1] * shape[1] * shape[2] * shape[3]   # (per image)
+        over_batch(shape[0], window, lambda part: kernels.pooling.max_pool2d_forward(
+            x[part], out[part], indices[part], *kernel, *stride, *padding, *dilation))
         ctx.save_for_backward(indices)
         ctx.input_shape = x.shape
         ctx.geometry = (*kernel, *stride, *padding, *dilation)
@@ -70,8 +73,9 @@ class MaxPool2d(Function):
         (indices,) = ctx.saved
         work = compute_dtype(grad.dtype)
         dx = np.zeros(ctx.input_shape, dtype=work)
-        kernels.pooling.max_pool2d_backward(np.ascontiguousarray(grad, dtype=work), indices,
-                                            dx, *ctx.geometry)
+        grad = np.ascontiguousarray(grad, dtype=work)
+        over_batch(grad.shape[0], grad[:1].size, lambda part: kernels.pooling.max_pool2d_backward(
+            grad[part], indices[part], dx[part], *ctx.geometry))
         return dx.astype(grad.dtype, copy=False)
 
 
