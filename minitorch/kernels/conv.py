@@ -9,7 +9,8 @@ gradient without columns, for few channels (ops/conv.py says when), tested again
 columns' sums. Both see each image plane as one flat row of its padded width W: output
 (i, j) sits at t = i*W + j, and kernel tap (c, p, q) reads the input at t + its offset
 c*H*W + p*dh*W + q*dw. So each tap is one long loop over t that the CPU runs 8 floats at a
-time; the positions t whose j >= OW fall in no output (they read the next row's first
+time (blocks of taps and output channels share the loop, so each value read serves
+several products); the positions t whose j >= OW fall in no output (they read the next row's first
 pixels) and are dropped, about (W - OW)/W of the work.
 """
 import numpy as np
@@ -102,11 +103,13 @@ def fits(h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw):
 
 
 @njit(cache=True, nogil=True)
-def tap_offsets(c, kh, kw, height, width, dh, dw):
+def tap_table(c, kh, kw, height, width, dh, dw):
     """Where each kernel tap (c, p, q) reads, in an image flattened to one row:
-    c*height*width + p*dh*width + q*dw (unsigned, so Numba checks no index for
-    wraparound and the loops over them vectorise)."""
-    offsets = np.empty(c * kh * kw, dtype=np.uint64)
+    c*height*width + p*dh*width + q*dw, padded with taps at offset 0 to a multiple of 4
+    (their weights are 0). Unsigned, so Numba checks no index for wraparound and the loops
+    over them vectorise."""
+    taps = c * kh * kw
+    offsets = np.zeros((taps + 3) // 4 * 4, dtype=np.uint64)
     tap = 0
     for ch in range(c):
         for p in range(kh):
@@ -120,35 +123,35 @@ def tap_offsets(c, kh, kw, height, width, dh, dw):
 def conv2d_direct(xp, weight, out, dh, dw):
     """out[b, k, i, j] = sum over taps (c, p, q) of weight[k, c, p, q] * xp[b, c, i + p*dh,
     j + q*dw]: the stride-1 convolution of an already padded image (groups=1; out is
-    overwritten). Each output plane is summed on a flat row `plane` (t = i*W + j), four
-    taps per pass over it, and then copied out."""
+    overwritten). Output planes are summed on flat rows (t = i*W + j), two output channels
+    and four taps per pass (each pixel read once for eight products), then copied out;
+    the channels and taps are padded with zero weights to whole blocks."""
     n, c, height, width = xp.shape
     o, _, kh, kw = weight.shape
     _, _, oh, ow = out.shape
     span = np.uint64((oh - 1) * width + ow)   # t = 0 ... the last output's position
-    taps = c * kh * kw
-    offsets = tap_offsets(c, kh, kw, height, width, dh, dw)
-    weights = weight.reshape(o, taps)
-    plane = np.empty(span, dtype=out.dtype)
+    offsets = tap_table(c, kh, kw, height, width, dh, dw)
+    weights = np.zeros(((o + 1) // 2 * 2, len(offsets)), dtype=out.dtype)
+    weights[:o, :c * kh * kw] = weight.reshape(o, c * kh * kw)
+    planes = np.empty((2, span), dtype=out.dtype)
     for b in range(n):
         image = xp[b].ravel()
-        for k in range(o):
-            plane[:] = 0
-            tap = 0
-            while tap + 4 <= taps:   # four taps at once: one store per four products
-                w0, w1, w2, w3 = weights[k, tap:tap + 4]
+        for k in range(0, o, 2):
+            first, second = planes[0], planes[1]
+            first[:] = 0
+            second[:] = 0
+            for tap in range(0, len(offsets), 4):
                 s0, s1, s2, s3 = offsets[tap:tap + 4]
+                w0, w1, w2, w3 = weights[k, tap:tap + 4]
+                v0, v1, v2, v3 = weights[k + 1, tap:tap + 4]
                 for t in range(span):
-                    plane[t] += ((w0 * image[s0 + t] + w1 * image[s1 + t])
-                                 + (w2 * image[s2 + t] + w3 * image[s3 + t]))
-                tap += 4
-            for tap in range(tap, taps):
-                w0, s0 = weights[k, tap], offsets[tap]
-                for t in range(span):
-                    plane[t] += w0 * image[s0 + t]
-            for i in range(oh):
-                for j in range(ow):
-                    out[b, k, i, j] = plane[i * width + j]
+                    x0, x1, x2, x3 = image[s0 + t], image[s1 + t], image[s2 + t], image[s3 + t]
+                    first[t] += (w0 * x0 + w1 * x1) + (w2 * x2 + w3 * x3)
+                    second[t] += (v0 * x0 + v1 * x1) + (v2 * x2 + v3 * x3)
+            for channel in range(k, min(k + 2, o)):
+                for i in range(oh):
+                    for j in range(ow):
+                        out[b, channel, i, j] = planes[channel - k, i * width + j]
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
@@ -156,42 +159,47 @@ def conv2d_weight_grad_direct(xp, grad, grad_weight, dh, dw):
     """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i + p*dh,
     j + q*dw]: conv2d_direct's weight gradient, without columns (grad_weight is
     overwritten). Each image's sum for a tap is a dot product of the gradient's plane (laid
-    out on the input's width, zeros where j >= OW) with the image at the tap's offset, four
-    taps per pass. The dot products may add in any order (fastmath's reassoc: what lets
-    them run 8 at a time), so float32 sums differ from a sequential sum by rounding."""
+    out on the input's width, zeros where j >= OW) with the image at the tap's offset:
+    two output channels and four taps per pass (eight dot products), channels and taps
+    padded to whole blocks (their sums are dropped). The dot products may add in any order
+    (fastmath's reassoc: what lets them run 8 at a time), so float32 sums differ from a
+    sequential sum by rounding."""
     n, c, height, width = xp.shape
     o, _, kh, kw = grad_weight.shape
     _, _, oh, ow = grad.shape
     span = np.uint64((oh - 1) * width + ow)
-    taps = c * kh * kw
-    offsets = tap_offsets(c, kh, kw, height, width, dh, dw)
-    plane = np.zeros(span, dtype=grad.dtype)
-    sums = np.zeros((o, taps), dtype=grad.dtype)
+    offsets = tap_table(c, kh, kw, height, width, dh, dw)
+    planes = np.zeros(((o + 1) // 2 * 2, span), dtype=grad.dtype)
+    sums = np.zeros((len(planes), len(offsets)), dtype=grad.dtype)
     zero = sums[0, 0]
     for b in range(n):
         image = xp[b].ravel()
         for k in range(o):
             for i in range(oh):
                 for j in range(ow):
-                    plane[i * width + j] = grad[b, k, i, j]
-            tap = 0
-            while tap + 4 <= taps:   # four taps at once: one load of the gradient for four
+                    planes[k, i * width + j] = grad[b, k, i, j]
+        for k in range(0, o, 2):
+            first, second = planes[k], planes[k + 1]
+            for tap in range(0, len(offsets), 4):
                 s0, s1, s2, s3 = offsets[tap:tap + 4]
-                a0 = a1 = a2 = a3 = zero
+                a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = zero
                 for t in range(span):
-                    g = plane[t]
-                    a0 += g * image[s0 + t]
-                    a1 += g * image[s1 + t]
-                    a2 += g * image[s2 + t]
-                    a3 += g * image[s3 + t]
+                    g, h = first[t], second[t]
+                    x0, x1, x2, x3 = image[s0 + t], image[s1 + t], image[s2 + t], image[s3 + t]
+                    a0 += g * x0
+                    a1 += g * x1
+                    a2 += g * x2
+                    a3 += g * x3
+                    b0 += h * x0
+                    b1 += h * x1
+                    b2 += h * x2
+                    b3 += h * x3
                 sums[k, tap] += a0
                 sums[k, tap + 1] += a1
                 sums[k, tap + 2] += a2
                 sums[k, tap + 3] += a3
-                tap += 4
-            for tap in range(tap, taps):
-                s0, a0 = offsets[tap], zero
-                for t in range(span):
-                    a0 += plane[t] * image[s0 + t]
-                sums[k, tap] += a0
-    grad_weight[...] = sums.reshape(grad_weight.shape)
+                sums[k + 1, tap] += b0
+                sums[k + 1, tap + 1] += b1
+                sums[k + 1, tap + 2] += b2
+                sums[k + 1, tap + 3] += b3
+    grad_weight.reshape(o, c * kh * kw)[:, :] = sums[:o, :c * kh * kw]
