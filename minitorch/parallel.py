@@ -14,7 +14,9 @@ a Conv2d kernel split in two took 2.5 ms on an idle machine, 12.4 ms right after
 product, the same as unsplit). OpenBLAS's thread count is set per calling thread
 (`openblas_set_num_threads_local`), for the product only, and put back after it: numpy's
 BLAS keeps its own threads for everything else in the process. Where numpy's BLAS is not
-an OpenBLAS with that call, products run as numpy runs them.
+an OpenBLAS with that call, products run as numpy runs them. (A convolution with many
+channels, im2col and one large product per slice of the batch, leaves its products to
+BLAS's own threads: split over minitorch's, two slices of columns would be in memory.)
 
 Results do not depend on the thread count, except sums over the batch (a weight's
 gradient), whose parts are added in a fixed order: they differ from one thread's sum by

@@ -32,7 +32,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..autograd.function import Function
 from ..dtypes import compute_dtype
 from .. import kernels
-from ..parallel import on_one_blas_thread, over_batch
+from ..parallel import over_batch
 
 # A batch whose columns take at most KEPT_COLUMNS_BYTES has them made at once and kept for
 # the weight's gradient; a larger batch goes through in slices of about COLUMNS_BYTES of
@@ -90,12 +90,6 @@ def batch_slices(n, columns_per_image, itemsize):
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
-def slices_of(part, columns_per_image, itemsize):
-    """batch_slices of the images in `part` (a slice of the batch), as slices of the batch."""
-    return [slice(part.start + piece.start, part.start + piece.stop)
-            for piece in batch_slices(part.stop - part.start, columns_per_image, itemsize)]
-
-
 class Conv2d(Function):
     """out = W @ im2col(x) + b;  dW = dout @ cols^T,  dcols = W^T @ dout, dx = col2im(dcols),
     db = dout summed over batch and positions   (cols = im2col(x), per group; with few
@@ -125,19 +119,17 @@ class Conv2d(Function):
                 padded[part], wc, out[part], *dilation))
             ctx.save_for_backward(padded if need_w else None, weight if need_x else None)
         else:
+            # (on BLAS's own threads, not split: two threads would hold two slices of
+            # columns, and a large image's columns take more than COLUMNS_BYTES)
+            parts = batch_slices(n, c * kh * kw * oh * ow, work.itemsize)
             out = np.empty((n, groups, o // groups, oh * ow), dtype=work)
-
-            def images(part):   # this thread's images, in slices: their columns and products
-                for piece in slices_of(part, c * kh * kw * oh * ow, work.itemsize):
-                    cols = np.empty((piece.stop - piece.start, c, kh, kw, oh, ow), dtype=work)
-                    kernels.conv.im2col(xw[piece], cols, *geometry)
-                    cols = cols.reshape(-1, groups, cg * kh * kw, oh * ow)
-                    # (matmul's out= leaves BLAS: slower)
-                    out[piece] = on_one_blas_thread(np.matmul, wg, cols)
-                return cols if piece == slice(0, n) else None   # the whole batch's columns
-            done = over_batch(n, o * oh * ow * c * kh * kw // groups, images)
+            for part in parts:
+                cols = np.empty((part.stop - part.start, c, kh, kw, oh, ow), dtype=work)
+                kernels.conv.im2col(xw[part], cols, *geometry)
+                cols = cols.reshape(-1, groups, cg * kh * kw, oh * ow)
+                out[part] = np.matmul(wg, cols)  # (matmul's out= leaves BLAS: slower)
             out = out.reshape(n, o, oh, ow)
-            kept = done[0] if need_w else None
+            kept = cols if need_w and len(parts) == 1 else None   # the whole batch's columns
             ctx.save_for_backward(x if need_w and kept is None else None,
                                   weight if need_x else None, kept)
         if bias is not None:
@@ -199,30 +191,21 @@ class Conv2d(Function):
                 groups, o // groups, cg * kh * kw).swapaxes(1, 2)
             grad_x = np.empty(x_shape, dtype=work)
         if kept is not None:
-            grad_w = on_one_blas_thread(np.matmul, grad, kept.swapaxes(2, 3)).sum(0)
-        if x is not None and kept is None:
+            grad_w = np.matmul(grad, kept.swapaxes(2, 3)).sum(0)
+        elif x is not None:
             x = np.ascontiguousarray(x, dtype=work)
-
-        def images(part):   # this thread's images, in slices; returns their d_W
-            part_w = np.zeros((groups, o // groups, cg * kh * kw), dtype=work)
-            for piece in slices_of(part, c * kh * kw * oh * ow, work.itemsize):
-                m = piece.stop - piece.start
-                if kept is None and x is not None:
-                    cols = np.empty((m, c, kh, kw, oh, ow), dtype=work)
-                    kernels.conv.im2col(x[piece], cols, *geometry)
-                    cols = cols.reshape(m, groups, cg * kh * kw, oh * ow)
-                    part_w += on_one_blas_thread(np.matmul, grad[piece],
-                                                 cols.swapaxes(2, 3)).sum(0)
-                if weight is not None:
-                    dcols = on_one_blas_thread(np.matmul, wt, grad[piece])  # (m, G, Cg*kh*kw, L)
-                    kernels.conv.col2im(dcols.reshape(m, c, kh, kw, oh, ow), grad_x[piece],
-                                        *geometry)
-            return part_w
-        partial = over_batch(n, o * oh * ow * c * kh * kw // groups, images)
-        if kept is None and x is not None:
-            grad_w = partial[0]
-            for part_w in partial[1:]:
-                grad_w += part_w
+            grad_w = np.zeros((groups, o // groups, cg * kh * kw), dtype=work)
+        for part in batch_slices(n, c * kh * kw * oh * ow, work.itemsize):
+            m = part.stop - part.start
+            if kept is None and x is not None:
+                cols = np.empty((m, c, kh, kw, oh, ow), dtype=work)
+                kernels.conv.im2col(x[part], cols, *geometry)
+                cols = cols.reshape(m, groups, cg * kh * kw, oh * ow)
+                grad_w += np.matmul(grad[part], cols.swapaxes(2, 3)).sum(0)
+            if weight is not None:
+                dcols = np.matmul(wt, grad[part])                 # (m, G, Cg*kh*kw, L)
+                kernels.conv.col2im(dcols.reshape(m, c, kh, kw, oh, ow), grad_x[part],
+                                    *geometry)
         if grad_w is not None:
             grad_w = grad_w.reshape(w_shape)
         return grad_x, grad_w
