@@ -120,22 +120,42 @@ def tap_table(c, kh, kw, height, width, dh, dw):
 
 
 @njit(cache=True, nogil=True)
-def conv2d_direct(xp, weight, out, dh, dw):
+def image_at(x, b, scratch, top, left):
+    """Image b of x as one flat row of the padded image the taps read: x[b] itself when it
+    needs no padding, else copied into `scratch` (C, height, width) at (top, left), whose
+    border stays zero (a negative top or left drops those rows or columns)."""
+    _, c, h, w = x.shape
+    _, height, width = scratch.shape
+    if top == 0 and left == 0 and h == height and w == width:
+        return x[b].ravel()
+    for ch in range(c):
+        for r in range(max(0, -top), min(h, height - top)):
+            for s in range(max(0, -left), min(w, width - left)):
+                scratch[ch, r + top, s + left] = x[b, ch, r, s]
+    return scratch.ravel()
+
+
+@njit(cache=True, nogil=True)
+def conv2d_direct(x, weight, out, top, left, dh, dw):
     """out[b, k, i, j] = sum over taps (c, p, q) of weight[k, c, p, q] * xp[b, c, i + p*dh,
-    j + q*dw]: the stride-1 convolution of an already padded image (groups=1; out is
-    overwritten). Output planes are summed on flat rows (t = i*W + j), two output channels
-    and four taps per pass (each pixel read once for eight products), then copied out;
-    the channels and taps are padded with zero weights to whole blocks."""
-    n, c, height, width = xp.shape
+    j + q*dw], xp being x padded by (top, left) and as much at the bottom and right as the
+    output needs: the stride-1 convolution (groups=1; out is overwritten). Each image is
+    padded in a small buffer (image_at); output planes are summed on flat rows
+    (t = i*W + j), two output channels and four taps per pass (each pixel read once for
+    eight products), then copied out; the channels and taps are padded with zero weights
+    to whole blocks."""
+    n, c, _, _ = x.shape
     o, _, kh, kw = weight.shape
     _, _, oh, ow = out.shape
+    height, width = oh + dh * (kh - 1), ow + dw * (kw - 1)   # the padded image's size
     span = np.uint64((oh - 1) * width + ow)   # t = 0 ... the last output's position
     offsets = tap_table(c, kh, kw, height, width, dh, dw)
     weights = np.zeros(((o + 1) // 2 * 2, len(offsets)), dtype=out.dtype)
     weights[:o, :c * kh * kw] = weight.reshape(o, c * kh * kw)
     planes = np.empty((2, span), dtype=out.dtype)
+    scratch = np.zeros((c, height, width), dtype=out.dtype)
     for b in range(n):
-        image = xp[b].ravel()
+        image = image_at(x, b, scratch, top, left)
         for k in range(0, o, 2):
             first, second = planes[0], planes[1]
             first[:] = 0
@@ -155,25 +175,27 @@ def conv2d_direct(xp, weight, out, dh, dw):
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
-def conv2d_weight_grad_direct(xp, grad, grad_weight, dh, dw):
+def conv2d_weight_grad_direct(x, grad, grad_weight, top, left, dh, dw):
     """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i + p*dh,
-    j + q*dw]: conv2d_direct's weight gradient, without columns (grad_weight is
-    overwritten). Each image's sum for a tap is a dot product of the gradient's plane (laid
-    out on the input's width, zeros where j >= OW) with the image at the tap's offset:
-    two output channels and four taps per pass (eight dot products), channels and taps
-    padded to whole blocks (their sums are dropped). The dot products may add in any order
-    (fastmath's reassoc: what lets them run 8 at a time), so float32 sums differ from a
-    sequential sum by rounding."""
-    n, c, height, width = xp.shape
+    j + q*dw] (xp: x padded as in conv2d_direct): its weight gradient, without columns
+    (grad_weight is overwritten). Each image's sum for a tap is a dot product of the
+    gradient's plane (laid out on the padded width, zeros where j >= OW) with the image at
+    the tap's offset: two output channels and four taps per pass (eight dot products),
+    channels and taps padded to whole blocks (their sums are dropped). The dot products
+    may add in any order (fastmath's reassoc: what lets them run 8 at a time), so float32
+    sums differ from a sequential sum by rounding."""
+    n, c, _, _ = x.shape
     o, _, kh, kw = grad_weight.shape
     _, _, oh, ow = grad.shape
+    height, width = oh + dh * (kh - 1), ow + dw * (kw - 1)
     span = np.uint64((oh - 1) * width + ow)
     offsets = tap_table(c, kh, kw, height, width, dh, dw)
     planes = np.zeros(((o + 1) // 2 * 2, span), dtype=grad.dtype)
     sums = np.zeros((len(planes), len(offsets)), dtype=grad.dtype)
+    scratch = np.zeros((c, height, width), dtype=grad.dtype)
     zero = sums[0, 0]
     for b in range(n):
-        image = xp[b].ravel()
+        image = image_at(x, b, scratch, top, left)
         for k in range(o):
             for i in range(oh):
                 for j in range(ow):

@@ -22,9 +22,11 @@ the matrix products would have only a few rows, and direct loops (kernels/conv.p
 conv2d_direct, conv2d_weight_grad_direct) do the same sums faster, with no columns:
     out    = conv(x_padded, W)
     d_W    = the sums of d_out * x_padded at each tap's offset
-    d_x    = conv(d_out padded by dilation*(k-1), W flipped and transposed), cropped:
+    d_x    = conv(d_out padded by dilation*(k-1) - padding, W flipped and transposed):
 the input's gradient is the "full" convolution of the output's gradient with the kernel
-turned 180 degrees (each pixel receives from every output whose window covered it).
+turned 180 degrees (each pixel receives from every output whose window covered it),
+computed only where the input is. The loops pad each image in a small buffer of their
+own, so no padded copy of the batch is made.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -112,12 +114,11 @@ class Conv2d(Function):
                       and max(c, o) <= DIRECT_MAX_CHANNELS)
         ctx.geometry = (x.shape, weight.shape, (oh, ow), geometry, groups)
         if ctx.direct:
-            padded = pad2d(xw, padding)
             out = np.empty((n, o, oh, ow), dtype=work)
             wc = wg.reshape(weight.shape)
             over_batch(n, o * oh * ow * c * kh * kw, lambda part: kernels.conv.conv2d_direct(
-                padded[part], wc, out[part], *dilation))
-            ctx.save_for_backward(padded if need_w else None, weight if need_x else None)
+                xw[part], wc, out[part], top, left, *dilation))
+            ctx.save_for_backward(xw if need_w else None, weight if need_x else None)
         else:
             # (on BLAS's own threads, not split: two threads would hold two slices of
             # columns, and a large image's columns take more than COLUMNS_BYTES)
@@ -148,31 +149,30 @@ class Conv2d(Function):
 
     @staticmethod
     def direct_backward(ctx, grad):
-        """d_W from the padded input; d_x as the full convolution of d_out with W turned
-        180 degrees (input and output channels swapped), cropped to the unpadded input."""
-        padded, weight = ctx.saved
+        """d_W from the input; d_x as the full convolution of d_out with W turned 180
+        degrees (input and output channels swapped), only where the input is (d_out padded
+        by dilation*(k-1) less the forward's own padding)."""
+        x, weight = ctx.saved
         x_shape, w_shape, _, (_, _, top, left, dh, dw), _ = ctx.geometry
-        (h, w), (kh, kw) = x_shape[2:], w_shape[2:]
-        grad_x = grad_w = None
+        n, kh, kw = grad.shape[0], w_shape[2], w_shape[3]
         work = grad.shape[1] * grad.shape[2] * grad.shape[3] * x_shape[1] * kh * kw
-        if padded is not None:   # each thread's images' sums, added in order
+        grad_x = grad_w = None
+        if x is not None:   # each thread's images' sums, added in order
             def weight_grad(part):
                 sums = np.empty(w_shape, dtype=grad.dtype)
-                kernels.conv.conv2d_weight_grad_direct(padded[part], grad[part], sums, dh, dw)
+                kernels.conv.conv2d_weight_grad_direct(x[part], grad[part], sums, top, left,
+                                                       dh, dw)
                 return sums
-            grad_w, *others = over_batch(grad.shape[0], work, weight_grad)
+            grad_w, *others = over_batch(n, work, weight_grad)
             for sums in others:
                 grad_w += sums
         if weight is not None:
             turned = np.ascontiguousarray(
                 np.asarray(weight, dtype=grad.dtype).transpose(1, 0, 2, 3)[:, :, ::-1, ::-1])
-            reach_h, reach_w = dh * (kh - 1), dw * (kw - 1)
-            full = pad2d(grad, (reach_h, reach_h, reach_w, reach_w))
-            grad_padded = np.empty((grad.shape[0], x_shape[1], grad.shape[2] + reach_h,
-                                    grad.shape[3] + reach_w), dtype=grad.dtype)
-            over_batch(grad.shape[0], work, lambda part: kernels.conv.conv2d_direct(
-                full[part], turned, grad_padded[part], dh, dw))
-            grad_x = grad_padded[:, :, top:top + h, left:left + w]
+            grad_x = np.empty(x_shape, dtype=grad.dtype)
+            over_batch(n, work, lambda part: kernels.conv.conv2d_direct(
+                grad[part], turned, grad_x[part], dh * (kh - 1) - top, dw * (kw - 1) - left,
+                dh, dw))
         return grad_x, grad_w
 
     @staticmethod
