@@ -31,10 +31,11 @@ import numpy as np
 
 from . import errors
 
-# Below this much work (multiply-adds, or elements touched) an op runs on the calling
-# thread alone: handing a part to a helper costs about 30 us. (Measured: the CIFAR LeNet
-# step at batch 4 and 16.)
-MIN_PARALLEL_WORK = 1 << 21
+# Below twice this much work (multiply-adds, or elements touched) an op runs on the
+# calling thread alone: handing a part to a helper costs about 30 us. (Measured on the
+# CIFAR LeNet step, ratio to torch at batch 4 / 16 / 64: 2^21: 1.31 / 0.94 / 0.90;
+# 2^20: 1.31 / 0.95 / 0.94; 2^19: 1.05 / 0.98 / 0.97, batch 4's convolutions split.)
+MIN_PARALLEL_WORK = 1 << 20
 
 # A product of at most this many multiply-adds OpenBLAS runs on the calling thread alone
 # (its GEMM_MULTITHREAD_THRESHOLD: 4 * 65536), so it wakes none of OpenBLAS's threads.
