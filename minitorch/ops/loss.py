@@ -61,8 +61,9 @@ class NllLoss(Function):
         t = target if batched else target.reshape(1)  # a 0-d target, or one of size 1
         keep = t != ignore_index
         safe_t = np.where(keep, t, 0)
-        w = (np.ones(x.shape[1], x.dtype) if weight is None else weight)[safe_t] * keep
-        picked = np.take_along_axis(x, safe_t[:, None], 1)[:, 0]
+        w = keep.astype(x.dtype) if weight is None else weight[safe_t] * keep
+        picked = (x[np.arange(len(x)), safe_t] if x.ndim == 2      # (the same pick, faster)
+                  else np.take_along_axis(x, safe_t[:, None], 1)[:, 0])
         total = w.sum(dtype=x.dtype)
         out = reduce(-w * picked, reduction, total)
         ctx.save_for_backward(safe_t, keep, w, total)
@@ -77,7 +78,10 @@ class NllLoss(Function):
             g = g / total
         dx = np.zeros(ctx.shape, dtype=w.dtype)
         # ignored targets get no gradient, even when g is nan (all ignored: total is 0)
-        np.put_along_axis(dx, safe_t[:, None], np.where(keep, -w * g, 0)[:, None], 1)
+        if dx.ndim == 2:   # (the same put, faster)
+            dx[np.arange(len(dx)), safe_t] = np.where(keep, -w * g, 0)
+        else:
+            np.put_along_axis(dx, safe_t[:, None], np.where(keep, -w * g, 0)[:, None], 1)
         return dx if ctx.batched else dx[0]
 
 
