@@ -2,7 +2,7 @@
 the two ways an op spreads its work over them.
 
 One team of threads does all of it, as torch's one intra-op pool does: the thread that
-called the op plus get_num_threads() - 1 helpers (started on first use, daemons). An op
+called the op plus get_num_threads() - 1 helpers (started on first use). An op
 that is worth splitting (`over_batch`) hands each thread a consecutive part of its batch;
 the Numba kernels release the GIL (`nogil=True`), so the parts run at the same time.
 
@@ -51,7 +51,8 @@ def get_num_threads():
     process may run on when first asked (torch's default on this machine is the same 2)."""
     global _requested
     if _requested is None:
-        _requested = len(os.sched_getaffinity(0))
+        _requested = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1)
     return _requested
 
 
@@ -67,8 +68,9 @@ def set_num_threads(n):
 
 def over_batch(n, work_per_item, run):
     """run(part) for consecutive parts (slices) of range(n), one per thread, the calling
-    thread taking the first; the results in order. One part, run here, when the whole
-    work (n * work_per_item) is below MIN_PARALLEL_WORK or one thread is asked for."""
+    thread taking the first; the results in order. Each part gets at least
+    MIN_PARALLEL_WORK of the work (n * work_per_item): one part, run here, when there is
+    less than twice that, or when one thread is asked for."""
     work = n * work_per_item
     threads = 1 if work < 2 * MIN_PARALLEL_WORK else min(get_num_threads(), n,
                                                           work // MIN_PARALLEL_WORK)
