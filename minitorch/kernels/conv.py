@@ -135,7 +135,7 @@ def image_at(x, b, scratch, top, left):
     return scratch.ravel()
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath={"contract"})
 def conv2d_direct(x, weight, out, top, left, dh, dw):
     """out[b, k, i, j] = sum over taps (c, p, q) of weight[k, c, p, q] * xp[b, c, i + p*dh,
     j + q*dw], xp being x padded by (top, left) and as much at the bottom and right as the
@@ -143,7 +143,8 @@ def conv2d_direct(x, weight, out, top, left, dh, dw):
     padded in a small buffer (image_at); output planes are summed on flat rows
     (t = i*W + j), two output channels and four taps per pass (each pixel read once for
     eight products), then copied out; the channels and taps are padded with zero weights
-    to whole blocks."""
+    to whole blocks. fastmath's contract lets a product and its sum be one fused
+    multiply-add (rounded once instead of twice: float32 results differ by rounding)."""
     n, c, _, _ = x.shape
     o, _, kh, kw = weight.shape
     _, _, oh, ow = out.shape
@@ -174,7 +175,7 @@ def conv2d_direct(x, weight, out, top, left, dh, dw):
                         out[b, channel, i, j] = planes[channel - k, i * width + j]
 
 
-@njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
+@njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
 def conv2d_weight_grad_direct(x, grad, grad_weight, top, left, dh, dw):
     """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i + p*dh,
     j + q*dw] (xp: x padded as in conv2d_direct): its weight gradient, without columns
@@ -182,8 +183,8 @@ def conv2d_weight_grad_direct(x, grad, grad_weight, top, left, dh, dw):
     gradient's plane (laid out on the padded width, zeros where j >= OW) with the image at
     the tap's offset: two output channels and four taps per pass (eight dot products),
     channels and taps padded to whole blocks (their sums are dropped). The dot products
-    may add in any order (fastmath's reassoc: what lets them run 8 at a time), so float32
-    sums differ from a sequential sum by rounding."""
+    may add in any order (fastmath's reassoc: what lets them run 8 at a time) with fused
+    multiply-adds (contract), so float32 sums differ from a sequential sum by rounding."""
     n, c, _, _ = x.shape
     o, _, kh, kw = grad_weight.shape
     _, _, oh, ow = grad.shape
