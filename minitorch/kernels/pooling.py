@@ -3,9 +3,9 @@ it is greater than the best so far or nan. So ties keep the first maximum, a nan
 (the last one seen), and a window of -inf keeps its first real pixel (padding is never
 looked at). Indices are flat positions in the input plane, as torch returns them.
 
-The scan runs twice at most per plane: a fast one that compares with `>` only (a
-comparison the CPU makes without a branch) and notes whether it saw a nan, and, for a plane
-that holds a nan, torch's exact rule again (`> or isnan`, whose branch costs about 4x)."""
+The scan runs twice at most per plane: `scan` compares with `>` only (a comparison the CPU
+makes without a branch) and notes whether it saw a nan; for a plane that holds a nan,
+`scan_with_nan` applies torch's rule (`> or isnan`, whose branch costs about 4x)."""
 import numpy as np
 from numba import njit
 
@@ -22,25 +22,27 @@ def window(o, size, k, s, p, d):
 
 @njit(cache=True, nogil=True)
 def max_pool2d_forward(x, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
-    n, c, _, _ = x.shape
+    n, c, h, w = x.shape
+    _, _, oh, ow = out.shape
+    two_by_two = (kh == 2 and kw == 2 and ph == 0 and pw == 0 and dh == 1 and dw == 1
+                  and (oh - 1) * sh + 1 < h and (ow - 1) * sw + 1 < w)   # (inside the plane)
     for b in range(n):
         for ch in range(c):
-            if scan_plane(x[b, ch], out[b, ch], indices[b, ch], kh, kw, sh, sw, ph, pw, dh,
-                          dw, False):
-                scan_plane(x[b, ch], out[b, ch], indices[b, ch], kh, kw, sh, sw, ph, pw, dh,
-                           dw, True)
+            plane, best, best_at = x[b, ch], out[b, ch], indices[b, ch]
+            if two_by_two:
+                saw_nan = scan_2x2(plane, best, best_at, sh, sw)
+            else:
+                saw_nan = scan(plane, best, best_at, kh, kw, sh, sw, ph, pw, dh, dw)
+            if saw_nan:
+                scan_with_nan(plane, best, best_at, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
 @njit(cache=True, nogil=True)
-def scan_plane(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw, exact):
-    """Each window's maximum and where it is. exact=False compares with `>` only and
-    returns whether the plane holds a nan (then its results are wrong and the caller scans
-    again with exact=True: `>` or nan, torch's rule)."""
+def scan(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
+    """Each window's maximum and where it is, comparing with `>` only; returns whether the
+    plane holds a nan (then these results are wrong: scan_with_nan gives torch's)."""
     h, w = plane.shape
     oh, ow = out.shape
-    if (not exact and kh == 2 and kw == 2 and ph == 0 and pw == 0 and dh == 1 and dw == 1
-            and (oh - 1) * sh + 1 < h and (ow - 1) * sw + 1 < w):
-        return scan_plane_2x2(plane, out, indices, sh, sw)
     saw_nan = False
     for i in range(oh):
         h0, h1 = window(i, h, kh, sh, ph, dh)
@@ -49,20 +51,15 @@ def scan_plane(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw, exact):
             best = -np.inf
             best_at = h0 * w + w0
             for r in range(h0, h1, dh):
-                if dw == 1 and not exact:   # (the same scan, in a loop without a step)
+                if dw == 1:   # (the same loop without a step: no division for its length)
                     for s in range(w0, w1):
                         v = plane[r, s]
                         best_at = r * w + s if v > best else best_at
                         best = max(v, best)
                         saw_nan |= v != v
-                    continue
-                for s in range(w0, w1, dw):
-                    v = plane[r, s]
-                    if exact:
-                        if v > best or np.isnan(v):
-                            best = v
-                            best_at = r * w + s
-                    else:
+                else:
+                    for s in range(w0, w1, dw):
+                        v = plane[r, s]
                         best_at = r * w + s if v > best else best_at
                         best = max(v, best)
                         saw_nan |= v != v
@@ -72,9 +69,9 @@ def scan_plane(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw, exact):
 
 
 @njit(cache=True, nogil=True)
-def scan_plane_2x2(plane, out, indices, sh, sw):
-    """scan_plane's fast pass for the usual 2x2 window inside the plane, written out: the
-    same comparisons in the same order, about 4x faster than the loop over a window."""
+def scan_2x2(plane, out, indices, sh, sw):
+    """scan for the usual 2x2 window inside the plane, written out: the same comparisons in
+    the same order, about 4x faster than the loop over a window."""
     w = plane.shape[1]
     oh, ow = out.shape
     saw_nan = False
@@ -94,6 +91,28 @@ def scan_plane_2x2(plane, out, indices, sh, sw):
             out[i, j] = best
             indices[i, j] = best_at
     return saw_nan
+
+
+@njit(cache=True, nogil=True)
+def scan_with_nan(plane, out, indices, kh, kw, sh, sw, ph, pw, dh, dw):
+    """torch's rule, for a plane that holds a nan: a value wins when it is greater than the
+    best so far or nan."""
+    h, w = plane.shape
+    oh, ow = out.shape
+    for i in range(oh):
+        h0, h1 = window(i, h, kh, sh, ph, dh)
+        for j in range(ow):
+            w0, w1 = window(j, w, kw, sw, pw, dw)
+            best = -np.inf
+            best_at = h0 * w + w0
+            for r in range(h0, h1, dh):
+                for s in range(w0, w1, dw):
+                    v = plane[r, s]
+                    if v > best or np.isnan(v):
+                        best = v
+                        best_at = r * w + s
+            out[i, j] = best
+            indices[i, j] = best_at
 
 
 @njit(cache=True, nogil=True)
