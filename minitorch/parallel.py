@@ -23,6 +23,7 @@ gradient), whose parts are added in a fixed order: they differ from one thread's
 rounding only.
 """
 import ctypes
+import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -124,18 +125,10 @@ def _helpers(count):
         return _team["pool"]
 
 
-_setter = []   # [openblas_set_num_threads_local or None], looked up once
-
-
+@functools.cache
 def _blas_threads_setter():
     """OpenBLAS's per-thread thread count setter, from the OpenBLAS numpy loaded (None if
-    numpy's BLAS is something else, or an OpenBLAS older than 0.3.27)."""
-    if not _setter:
-        _setter.append(_find_openblas_setter())
-    return _setter[0]
-
-
-def _find_openblas_setter():
+    numpy's BLAS is something else, or an OpenBLAS older than 0.3.27); looked up once."""
     try:
         with open("/proc/self/maps") as maps:
             paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}

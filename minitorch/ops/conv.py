@@ -107,7 +107,7 @@ class Conv2d(Function):
         ow = (w + left + right - dilation[1] * (kw - 1) - 1) // stride[1] + 1
         work = compute_dtype(x.dtype)
         xw = np.ascontiguousarray(x, dtype=work)
-        wg = np.ascontiguousarray(weight, dtype=work).reshape(groups, o // groups, cg * kh * kw)
+        wc = np.ascontiguousarray(weight, dtype=work)
         geometry = (*stride, top, left, *dilation)
         need_x, need_w, _ = ctx.needs_input_grad or (False, False, False)
         ctx.direct = (groups == 1 and tuple(stride) == (1, 1)
@@ -115,7 +115,6 @@ class Conv2d(Function):
         ctx.geometry = (x.shape, weight.shape, (oh, ow), geometry, groups)
         if ctx.direct:
             out = np.empty((n, o, oh, ow), dtype=work)
-            wc = wg.reshape(weight.shape)
             over_batch(n, o * oh * ow * c * kh * kw, lambda part: kernels.conv.conv2d_direct(
                 xw[part], wc, out[part], top, left, *dilation))
             ctx.save_for_backward(xw if need_w else None, weight if need_x else None)
@@ -123,6 +122,7 @@ class Conv2d(Function):
             # (on BLAS's own threads, not split: two threads would hold two slices of
             # columns, and a large image's columns take more than COLUMNS_BYTES)
             parts = batch_slices(n, c * kh * kw * oh * ow, work.itemsize)
+            wg = wc.reshape(groups, o // groups, cg * kh * kw)
             out = np.empty((n, groups, o // groups, oh * ow), dtype=work)
             for part in parts:
                 cols = np.empty((part.stop - part.start, c, kh, kw, oh, ow), dtype=work)

@@ -86,7 +86,7 @@ Tanh       = unary("TanhBackward0",       np.tanh,                    lambda gra
 Sigmoid    = unary("SigmoidBackward0",    lambda a: 1 / (1 + np.exp(-a)), lambda grad, out: grad * out * (1 - out), saves="output")
 # relu: selected, not multiplied by a mask: a nan gradient stays where the ReLU is off
 # (0 * nan would be nan); a nan output passes its gradient, as in torch
-Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), lambda grad, out: relu_backward(grad, out), saves="output")
+Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), relu_backward,              saves="output")
 # abs: sign(nan) taken as 0, as in torch
 Abs        = unary("AbsBackward0",        np.abs,                     lambda grad, a: grad * np.sign(np.nan_to_num(a, nan=0.0)), saves="input")
 # steps: flat almost everywhere, so their derivative is 0 (torch's choice at the jumps too)

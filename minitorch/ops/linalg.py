@@ -98,4 +98,5 @@ class Addmm(Function):
         mat1, mat2 = ctx.saved
         g = grad if ctx.alpha == 1 else grad * ctx.alpha
         return ((grad if ctx.beta == 1 else grad * ctx.beta),
-                None if mat2 is None else matmul(g, mat2.T), None if mat1 is None else matmul(mat1.T, g))
+                None if mat2 is None else matmul(g, mat2.T),
+                None if mat1 is None else matmul(mat1.T, g))
