@@ -44,6 +44,17 @@ class MseLoss(Function):
         return g, -g
 
 
+def classes_last(x):
+    """(N, C, d...) as (N, d..., C): each target's row of classes contiguous along the last
+    dim (a view; a 2-D input is already so)."""
+    return x if x.ndim == 2 else np.moveaxis(x, 1, -1)
+
+
+def classes_back(x):
+    """classes_last's inverse: (N, d..., C) as (N, C, d...)."""
+    return x if x.ndim == 2 else np.moveaxis(x, -1, 1)
+
+
 class NllLoss(Function):
     """out = -sum_n w[t_n] input[n, t_n] / total weight;  d input[n, t_n] = -w[t_n] / total weight
 
@@ -62,8 +73,8 @@ class NllLoss(Function):
         keep = t != ignore_index
         safe_t = np.where(keep, t, 0)
         w = keep.astype(x.dtype) if weight is None else weight[safe_t] * keep
-        picked = (x[np.arange(len(x)), safe_t] if x.ndim == 2      # (the same pick, faster)
-                  else np.take_along_axis(x, safe_t[:, None], 1)[:, 0])
+        rows = classes_last(x).reshape(-1, x.shape[1])    # one row of classes per target
+        picked = rows[np.arange(len(rows)), safe_t.reshape(-1)].reshape(safe_t.shape)
         total = w.sum(dtype=x.dtype)
         out = reduce(-w * picked, reduction, total)
         ctx.save_for_backward(safe_t, keep, w, total)
@@ -76,12 +87,10 @@ class NllLoss(Function):
         g = grad if ctx.batched or ctx.reduction != "none" else grad[None]
         if ctx.reduction == "mean":
             g = g / total
-        dx = np.zeros(ctx.shape, dtype=w.dtype)
+        rows = np.zeros((safe_t.size, ctx.shape[1]), dtype=w.dtype)
         # ignored targets get no gradient, even when g is nan (all ignored: total is 0)
-        if dx.ndim == 2:   # (the same put, faster)
-            dx[np.arange(len(dx)), safe_t] = np.where(keep, -w * g, 0)
-        else:
-            np.put_along_axis(dx, safe_t[:, None], np.where(keep, -w * g, 0)[:, None], 1)
+        rows[np.arange(len(rows)), safe_t.reshape(-1)] = np.where(keep, -w * g, 0).reshape(-1)
+        dx = classes_back(rows.reshape(safe_t.shape + rows.shape[1:]))
         return dx if ctx.batched else dx[0]
 
 
