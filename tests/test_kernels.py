@@ -14,6 +14,7 @@ import minitorch
 import minitorch.nn.functional as F
 from minitorch.kernels import conv as kernels, special
 from minitorch.ops import conv
+from minitorch.optim import sgd
 from parity import check
 
 
@@ -238,6 +239,46 @@ def test_relu_backward_kernel_selects_what_np_where_selects(dtype):
     np.testing.assert_array_equal(got, expected)
     assert np.signbit(got[-1]) and not np.signbit(got[0])
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([np.float32, np.float64]),
+       st.lists(st.integers(0, 4), min_size=0, max_size=3),
+       st.sampled_from([1e-3, 0.1, 3.0]), st.sampled_from([0.0, 0.9, 1.5]),
+       st.sampled_from([0.0, 0.1, 0.3]), st.sampled_from([0.0, 1e-4, 0.3]),
+       st.booleans(), st.booleans(), st.integers(0, 2**32 - 1))
+def test_sgd_kernel_steps_as_the_numpy_steps(dtype, shape, lr, momentum, dampening,
+                                            weight_decay, nesterov, maximize, seed):
+    """Three SGD steps through the one-pass kernel and through numpy's array operations:
+    bit for bit the same parameters and momentum buffers (nan, inf and -0.0 included), a 0-d
+    parameter and an empty one too."""
+    rng = np.random.default_rng(seed)
+    param = np.array(rng.standard_normal(shape), dtype=dtype)
+    param.flat[:3] = [np.inf, -0.0, np.nan][:param.size]
+    params = {name: param.copy() for name in ("steps", "one pass")}
+    buffers = {name: None if momentum == 0 else np.empty_like(param) for name in params}
+    for step in range(3):
+        grad = np.array(rng.standard_normal(shape) * 10.0 ** rng.integers(-3, 4), dtype=dtype)
+        grad.flat[-1:] = [[np.nan, -0.0, 1e30][step]][:grad.size]
+        for name, update in (("steps", sgd.by_steps), ("one pass", sgd.in_one_pass)):
+            update(params[name], grad, buffers[name], lr, momentum, dampening, weight_decay,
+                   nesterov, maximize, step == 0)
+        np.testing.assert_array_equal(params["one pass"], params["steps"], strict=True)
+        np.testing.assert_array_equal(buffers["one pass"], buffers["steps"], strict=True)
+        numbers = ~np.isnan(params["steps"])   # (a nan's sign bit means nothing)
+        assert np.array_equal(np.signbit(params["one pass"][numbers]),
+                              np.signbit(params["steps"][numbers]))
+
+
+def test_sgd_takes_one_pass_only_where_it_fits():
+    a32, a16 = np.zeros((2, 3), np.float32), np.zeros((2, 3), np.float16)
+    assert sgd.fits_one_pass(a32, a32, None, 0.1)
+    assert sgd.fits_one_pass(a32, a32, a32, 1)
+    assert not sgd.fits_one_pass(a16, a16, a16, 0.1)                   # float16
+    assert not sgd.fits_one_pass(a32, a32.astype(np.float64), None, 0.1)   # two dtypes
+    assert not sgd.fits_one_pass(a32.T, a32.T, None, 0.1)               # strided
+    assert not sgd.fits_one_pass(a32, a32, a32[:, ::2], 0.1)
+    assert not sgd.fits_one_pass(a32, a32, None, minitorch.tensor(0.1))  # a tensor rate
 
 # ---- loading on first use ---------------------------------------------------------------------
 
