@@ -229,6 +229,20 @@ def test_max_pool2d_planes_with_and_without_nan_match_torch(dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_kernel_keeps_what_torch_relu_keeps(dtype):
+    """nan, inf and -0.0 as torch's relu gives them (np.maximum(x, 0) turns -0.0 into 0.0),
+    and the rest as np.maximum, at a size the loop vectorises."""
+    x = np.random.default_rng(0).standard_normal(1000).astype(dtype)
+    x[:6] = [-0.0, 0.0, np.nan, np.inf, -np.inf, -1e-45]
+    got = np.full_like(x, 7)
+    special.relu(x, got)
+    expected = torch.relu(torch.from_numpy(x)).numpy()
+    np.testing.assert_array_equal(got, expected)
+    assert np.array_equal(np.signbit(got[~np.isnan(got)]), np.signbit(expected[~np.isnan(got)]))
+    np.testing.assert_array_equal(got[6:], np.maximum(x[6:], 0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relu_backward_kernel_selects_what_np_where_selects(dtype):
     out = np.array([0.0, -0.0, 1.5, np.nan, np.inf, 3.0, 0.0, 2.0], dtype=dtype)
     grad = np.array([1.0, 2.0, 3.0, 4.0, np.nan, -np.inf, np.nan, -0.0], dtype=dtype)

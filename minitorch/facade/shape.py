@@ -3,6 +3,7 @@ and which node torch names each call by.
 
 The math is in ops/shape.py.
 """
+import math
 import re
 
 import numpy as np
@@ -31,7 +32,7 @@ def _infer_shape(input, shape):
     numel = input._data.size
     if shape.count(-1) > 1:
         raise errors.shape_with_two_inferred_dims()
-    known = int(np.prod([s for s in shape if s != -1]))
+    known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
         if known == 0 or numel % known:
             raise errors.shape_invalid_for_size(shape, numel)

@@ -16,6 +16,16 @@ from ..autograd.function import Function
 from .. import kernels
 
 
+def relu(a):
+    """max(a, 0), -0.0 kept (torch's relu): in float32 and float64 a Numba loop, 4x faster
+    than np.maximum (kernels/special.py)."""
+    if a.dtype in (np.float32, np.float64):
+        out = np.empty(a.shape, dtype=a.dtype)
+        kernels.special.relu(a.reshape(-1), out.reshape(-1))
+        return out
+    return np.maximum(a, 0)
+
+
 def relu_backward(grad, out):
     """np.where(out <= 0, 0, grad): in float32 and float64 a Numba loop that selects without
     a branch per element (kernels/special.py says why that is 25x faster)."""
@@ -86,7 +96,7 @@ Tanh       = unary("TanhBackward0",       np.tanh,                    lambda gra
 Sigmoid    = unary("SigmoidBackward0",    lambda a: 1 / (1 + np.exp(-a)), lambda grad, out: grad * out * (1 - out), saves="output")
 # relu: selected, not multiplied by a mask: a nan gradient stays where the ReLU is off
 # (0 * nan would be nan); a nan output passes its gradient, as in torch
-Relu       = unary("ReluBackward0",       lambda a: np.maximum(a, 0), relu_backward,              saves="output")
+Relu       = unary("ReluBackward0",       relu,                       relu_backward,              saves="output")
 # abs: sign(nan) taken as 0, as in torch
 Abs        = unary("AbsBackward0",        np.abs,                     lambda grad, a: grad * np.sign(np.nan_to_num(a, nan=0.0)), saves="input")
 # steps: flat almost everywhere, so their derivative is 0 (torch's choice at the jumps too)

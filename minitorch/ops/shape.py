@@ -60,8 +60,8 @@ class Permute(Function):
         return a.transpose(dims)
 
     @staticmethod
-    def backward(ctx, grad):
-        return grad.transpose(np.argsort(ctx.dims))
+    def backward(ctx, grad):  # argsort(dims), for a few Python ints (np.argsort: 4x longer)
+        return grad.transpose(sorted(range(len(ctx.dims)), key=ctx.dims.__getitem__))
 
 
 class Transpose(Permute):
