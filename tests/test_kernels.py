@@ -110,8 +110,10 @@ def test_conv2d_direct_kernel_sums_what_the_columns_sum(case, out_channels):
     weight = np.random.default_rng(2).standard_normal(
         (out_channels, x.shape[1]) + kernel).astype(x.dtype)
     expected = np.einsum("bcpqij,kcpq->bkij", cols, weight)
+    bias = np.random.default_rng(4).standard_normal(out_channels).astype(x.dtype)
+    expected += bias.reshape(-1, 1, 1)
     out = np.full((x.shape[0], out_channels, oh, ow), np.nan, dtype=x.dtype)  # overwritten
-    kernels.conv2d_direct(x, weight, out, padding[0], padding[2], *dilation)
+    kernels.conv2d_direct(x, weight, bias, out, padding[0], padding[2], *dilation)
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(out, expected, rtol=tol, atol=tol)
 
@@ -126,17 +128,44 @@ def test_conv2d_weight_grad_direct_kernel_sums_what_the_columns_sum(case, out_ch
         (x.shape[0], out_channels, oh, ow)).astype(x.dtype)
     expected = np.einsum("bkij,bcpqij->kcpq", grad, cols)
     grad_weight = np.full((out_channels, x.shape[1]) + kernel, np.nan, dtype=x.dtype)
-    kernels.conv2d_weight_grad_direct(x, grad, grad_weight, padding[0], padding[2], *dilation)
+    grad_bias = np.full(out_channels, np.nan)
+    kernels.conv2d_weight_grad_direct(x, grad, grad_weight, grad_bias, padding[0], padding[2],
+                                      *dilation)
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(grad_weight, expected, rtol=tol, atol=tol)
+    np.testing.assert_allclose(grad_bias, grad.astype(np.float64).sum((0, 2, 3)), rtol=1e-12)
 
 
-@pytest.mark.parametrize("options", [dict(), dict(padding=1),
-                                     dict(padding=(2, 1), dilation=(2, 1)),
-                                     dict(padding="same", dilation=2)])
-def test_conv2d_direct_matches_torch(monkeypatch, options):
+@settings(max_examples=40, deadline=None)
+@given(geometries(), st.integers(1, 6))
+def test_conv2d_input_grad_direct_kernel_adds_what_col2im_adds(case, out_channels):
+    """The scatter of each output's gradient onto its window's pixels, against the columns'
+    gradient added back by col2im; one to six output channels (blocks of four, the last
+    padded with zero weights), one to three input channels (pairs, the last padded)."""
+    x, kernel, _, padding, dilation, (oh, ow) = case
+    top, bottom, left, right = padding
+    oh = x.shape[2] + top + bottom - dilation[0] * (kernel[0] - 1)
+    ow = x.shape[3] + left + right - dilation[1] * (kernel[1] - 1)
+    rng = np.random.default_rng(3)
+    grad = rng.standard_normal((x.shape[0], out_channels, oh, ow)).astype(x.dtype)
+    weight = rng.standard_normal((out_channels, x.shape[1]) + kernel).astype(x.dtype)
+    dcols = np.einsum("bkij,kcpq->bcpqij", grad, weight)
+    padded = x.shape[:2] + (x.shape[2] + top + bottom, x.shape[3] + left + right)
+    expected = conv.col2im(dcols, padded, (1, 1), dilation)[
+        :, :, top:top + x.shape[2], left:left + x.shape[3]]
+    grad_x = np.full(x.shape, np.nan, dtype=x.dtype)  # every pixel overwritten
+    kernels.conv2d_input_grad_direct(grad, weight, grad_x, top, left, *dilation)
+    tol = 1e-5 if x.dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(grad_x, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("options, input_grad", [
+    (dict(), "input grad"), (dict(dilation=(1, 2)), "input grad"), (dict(padding=1), "forward"),
+    (dict(padding=(2, 1), dilation=(2, 1)), "forward"), (dict(padding="same", dilation=2), "forward")])
+def test_conv2d_direct_matches_torch(monkeypatch, options, input_grad):
     """Few channels, stride 1: the direct loops compute the values, the weight's gradient
-    and the input's (the full convolution with the kernel turned); torch's either way."""
+    and the input's (scattered without padding, else the full convolution with the kernel
+    turned, a forward loop); torch's either way."""
     calls = spy_on_direct(monkeypatch)
     rng = np.random.default_rng(1)
     x, b = rng.standard_normal((3, 3, 9, 8)), rng.standard_normal(4)
@@ -144,7 +173,7 @@ def test_conv2d_direct_matches_torch(monkeypatch, options):
         for dtype in (np.float64, np.float32):
             check(lambda lib, x, w, b: (F if lib is minitorch else torch.nn.functional).conv2d(
                 x, w, b, **options), *(a.astype(dtype) for a in (x, w, b)))
-    assert calls == ["forward", "weight grad", "forward"] * 4
+    assert calls == ["forward", "weight grad", input_grad] * 4
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")   # (torch's, about its own copy)
@@ -193,11 +222,11 @@ def test_strided_or_wide_conv2d_goes_through_columns(monkeypatch):
 def spy_on_direct(monkeypatch):
     """A list the direct kernels append to when called (they still run)."""
     calls = []
-    forward, weight_grad = kernels.conv2d_direct, kernels.conv2d_weight_grad_direct
-    monkeypatch.setattr(kernels, "conv2d_direct",
-                        lambda *a: calls.append("forward") or forward(*a))
-    monkeypatch.setattr(kernels, "conv2d_weight_grad_direct",
-                        lambda *a: calls.append("weight grad") or weight_grad(*a))
+    for name, call in (("conv2d_direct", "forward"), ("conv2d_weight_grad_direct", "weight grad"),
+                       ("conv2d_input_grad_direct", "input grad")):
+        kernel = getattr(kernels, name)
+        monkeypatch.setattr(kernels, name, lambda *a, call=call, kernel=kernel:
+                            calls.append(call) or kernel(*a))
     return calls
 
 

@@ -136,10 +136,11 @@ def image_at(x, b, scratch, top, left):
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
-def conv2d_direct(x, weight, out, top, left, dh, dw):
+def conv2d_direct(x, weight, bias, out, top, left, dh, dw):
     """out[b, k, i, j] = sum over taps (c, p, q) of weight[k, c, p, q] * xp[b, c, i + p*dh,
-    j + q*dw], xp being x padded by (top, left) and as much at the bottom and right as the
-    output needs: the stride-1 convolution (groups=1; out is overwritten). Each image is
+    j + q*dw], plus bias[k], xp being x padded by (top, left) and as much at the bottom and
+    right as the output needs: the stride-1 convolution (groups=1; out is overwritten; the
+    bias is added to each finished sum, as `out += bias` would). Each image is
     padded in a small buffer (image_at); output planes are summed on flat rows
     (t = i*W + j), two output channels and four taps per pass (each pixel read once for
     eight products), then copied out; the channels and taps are padded with zero weights
@@ -172,14 +173,65 @@ def conv2d_direct(x, weight, out, top, left, dh, dw):
             for channel in range(k, min(k + 2, o)):
                 for i in range(oh):
                     for j in range(ow):
-                        out[b, channel, i, j] = planes[channel - k, i * width + j]
+                        out[b, channel, i, j] = planes[channel - k, i * width + j] + bias[channel]
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def conv2d_input_grad_direct(grad, weight, grad_x, top, left, dh, dw):
+    """grad_x[b, c, r, s] = the sum of weight[k, c, p, q] * grad[b, k, i, j] over every
+    (k, p, q, i, j) with r = i + p*dh - top and s = j + q*dw - left: the adjoint of
+    conv2d_direct, which scatters each output's gradient back onto the pixels its window
+    read (grad_x is overwritten). Each image's gradient is summed in a buffer of the padded
+    image's size, flat rows of its width as in conv2d_direct: for each input channel, tap
+    and block of four output channels, the gradient's planes (laid out on that width, zeros
+    where j >= OW) are added at the tap's offset; two input channels per pass, so each
+    value read serves eight products. The padding's part of the buffer is dropped."""
+    n, o, oh, ow = grad.shape
+    _, c, kh, kw = weight.shape
+    _, _, h, w = grad_x.shape
+    height, width = oh + dh * (kh - 1), ow + dw * (kw - 1)
+    span = np.uint64((oh - 1) * width + ow)
+    taps = kh * kw
+    offsets = tap_table(1, kh, kw, height, width, dh, dw)
+    blocks = (o + 3) // 4 * 4   # output channels padded with zero weights to whole blocks
+    weights = np.zeros(((c + 1) // 2 * 2, taps, blocks), dtype=grad_x.dtype)
+    for k in range(o):
+        for ch in range(c):
+            for p in range(kh):
+                for q in range(kw):
+                    weights[ch, p * kw + q, k] = weight[k, ch, p, q]
+    planes = np.zeros((blocks, span), dtype=grad_x.dtype)
+    sums = np.empty((len(weights), height * width), dtype=grad_x.dtype)
+    for b in range(n):
+        for k in range(o):
+            for i in range(oh):
+                for j in range(ow):
+                    planes[k, i * width + j] = grad[b, k, i, j]
+        sums[:] = 0
+        for ch in range(0, len(sums), 2):
+            first, second = sums[ch], sums[ch + 1]
+            for tap in range(taps):
+                s = offsets[tap]
+                for k in range(0, blocks, 4):
+                    w0, w1, w2, w3 = weights[ch, tap, k:k + 4]
+                    v0, v1, v2, v3 = weights[ch + 1, tap, k:k + 4]
+                    g0, g1, g2, g3 = planes[k], planes[k + 1], planes[k + 2], planes[k + 3]
+                    for t in range(span):
+                        a0, a1, a2, a3 = g0[t], g1[t], g2[t], g3[t]
+                        first[s + t] += (w0 * a0 + w1 * a1) + (w2 * a2 + w3 * a3)
+                        second[s + t] += (v0 * a0 + v1 * a1) + (v2 * a2 + v3 * a3)
+        for ch in range(c):   # (the buffer is the image padded: height = top + h + bottom)
+            for r in range(h):
+                for col in range(w):
+                    grad_x[b, ch, r, col] = sums[ch, (r + top) * width + col + left]
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
-def conv2d_weight_grad_direct(x, grad, grad_weight, top, left, dh, dw):
+def conv2d_weight_grad_direct(x, grad, grad_weight, grad_bias, top, left, dh, dw):
     """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i + p*dh,
     j + q*dw] (xp: x padded as in conv2d_direct): its weight gradient, without columns
-    (grad_weight is overwritten). Each image's sum for a tap is a dot product of the
+    (grad_weight is overwritten); and the bias's, grad_bias[k] = the sum of grad[:, k],
+    added up in float64 (grad_bias's dtype) as the gradient is read anyway. Each image's sum for a tap is a dot product of the
     gradient's plane (laid out on the padded width, zeros where j >= OW) with the image at
     the tap's offset: two output channels and four taps per pass (eight dot products),
     channels and taps padded to whole blocks (their sums are dropped). The dot products
@@ -195,12 +247,16 @@ def conv2d_weight_grad_direct(x, grad, grad_weight, top, left, dh, dw):
     sums = np.zeros((len(planes), len(offsets)), dtype=grad.dtype)
     scratch = np.zeros((c, height, width), dtype=grad.dtype)
     zero = sums[0, 0]
+    grad_bias[:] = 0
     for b in range(n):
         image = image_at(x, b, scratch, top, left)
         for k in range(o):
+            total = grad_bias[k]
             for i in range(oh):
                 for j in range(ow):
                     planes[k, i * width + j] = grad[b, k, i, j]
+                    total += grad[b, k, i, j]
+            grad_bias[k] = total
         for k in range(0, o, 2):
             first, second = planes[k], planes[k + 1]
             for tap in range(0, len(offsets), 4):
