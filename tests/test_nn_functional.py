@@ -215,6 +215,29 @@ def test_linear_graph(lead):
     same_structure(lambda T, x, w: F(T).linear(x, w), rng.standard_normal((4, 3)), w)  # mm
 
 
+def test_addmm_gradients_come_out_in_their_operands_memory_order():
+    """A column-major operand (Linear's weight.t()) gets its gradient computed transposed,
+    so that it comes out column-major too, as torch's mm_mat1_backward and
+    mm_mat2_backward make it: strides and values as torch's."""
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((4, 5)), rng.standard_normal((3, 5)), rng.standard_normal(3)
+    results = {}
+    for lib in (minitorch, torch):
+        X, W = (lib.from_numpy(a.copy()).requires_grad_() for a in (x, w))
+        for layout, (mat1, mat2) in {"row-major": (X * 1, W.t().contiguous()),
+                                     "column-major": (X.t().contiguous().t(), W.t())}.items():
+            out = lib.addmm(lib.from_numpy(b), mat1, mat2)
+            grads = lib.autograd.grad(out, (mat1, mat2), lib.from_numpy(np.ones((4, 3))))
+            results[lib, layout] = [(g.stride(), g.numpy()) for g in grads]
+    assert [s for s, _ in results[minitorch, "row-major"]] == [(5, 1), (3, 1)]
+    assert [s for s, _ in results[minitorch, "column-major"]] == [(1, 4), (1, 5)]
+    for layout in ("row-major", "column-major"):
+        for (ours, our_values), (theirs, their_values) in zip(results[minitorch, layout],
+                                                             results[torch, layout]):
+            assert ours == theirs
+            np.testing.assert_allclose(our_values, their_values, rtol=1e-12)
+
+
 @given(floats_array((3, 4), away_from=0.0), st.sampled_from(FLOATS))
 def test_relu(a, dtype):
     a = a.astype(dtype)

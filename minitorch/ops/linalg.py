@@ -16,6 +16,14 @@ def _swap(x):
     return np.swapaxes(x, -1, -2)
 
 
+def product_laid_out_as(a, b, column_major):
+    """a @ b for the gradient of a matrix operand: computed as (b^T a^T)^T when that operand
+    is column-major (a transposed view, as Linear's weight.t() is), so that the gradient
+    comes out in the operand's own memory order and its leaf's .grad is a plain copy, not
+    a transposing one (torch's mm_mat1_backward and mm_mat2_backward do the same)."""
+    return matmul(b.T, a.T).T if column_major else matmul(a, b)
+
+
 class Matmul(Function):
     """C = A @ B;  dA = dC B^T,  dB = A^T dC
 
@@ -86,6 +94,8 @@ class Addmm(Function):
         _, need_1, need_2 = ctx.needs_input_grad or (False, False, False)
         ctx.save_for_backward(mat1 if need_2 else None, mat2 if need_1 else None)
         ctx.beta, ctx.alpha = beta, alpha
+        ctx.column_major = [m.flags.f_contiguous and not m.flags.c_contiguous
+                            for m in (mat1, mat2)]
         out = matmul(mat1, mat2)
         if alpha != 1:
             out *= alpha
@@ -98,5 +108,5 @@ class Addmm(Function):
         mat1, mat2 = ctx.saved
         g = grad if ctx.alpha == 1 else grad * ctx.alpha
         return ((grad if ctx.beta == 1 else grad * ctx.beta),
-                None if mat2 is None else matmul(g, mat2.T),
-                None if mat1 is None else matmul(mat1.T, g))
+                None if mat2 is None else product_laid_out_as(g, mat2.T, ctx.column_major[0]),
+                None if mat1 is None else product_laid_out_as(mat1.T, g, ctx.column_major[1]))
