@@ -133,7 +133,7 @@ def test_conv2d_weight_grad_direct_kernel_sums_what_the_columns_sum(case, out_ch
                                       *dilation)
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(grad_weight, expected, rtol=tol, atol=tol)
-    np.testing.assert_allclose(grad_bias, grad.astype(np.float64).sum((0, 2, 3)), rtol=1e-12)
+    np.testing.assert_allclose(grad_bias, grad.astype(np.float64).sum((0, 2, 3)), rtol=tol, atol=tol)
 
 
 @settings(max_examples=40, deadline=None)

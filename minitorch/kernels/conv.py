@@ -144,8 +144,10 @@ def conv2d_direct(x, weight, bias, out, top, left, dh, dw):
     padded in a small buffer (image_at); output planes are summed on flat rows
     (t = i*W + j), two output channels and four taps per pass (each pixel read once for
     eight products), then copied out; the channels and taps are padded with zero weights
-    to whole blocks. fastmath's contract lets a product and its sum be one fused
-    multiply-add (rounded once instead of twice: float32 results differ by rounding)."""
+    to whole blocks. Each pass adds its four products to the running sum one after the
+    other, which fastmath's contract makes four fused multiply-adds (each rounded once
+    instead of twice: float32 results differ by rounding; a tree of the four products
+    would take six instructions instead of four)."""
     n, c, _, _ = x.shape
     o, _, kh, kw = weight.shape
     _, _, oh, ow = out.shape
@@ -168,8 +170,8 @@ def conv2d_direct(x, weight, bias, out, top, left, dh, dw):
                 v0, v1, v2, v3 = weights[k + 1, tap:tap + 4]
                 for t in range(span):
                     x0, x1, x2, x3 = image[s0 + t], image[s1 + t], image[s2 + t], image[s3 + t]
-                    first[t] += (w0 * x0 + w1 * x1) + (w2 * x2 + w3 * x3)
-                    second[t] += (v0 * x0 + v1 * x1) + (v2 * x2 + v3 * x3)
+                    first[t] = first[t] + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3
+                    second[t] = second[t] + v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3
             for channel in range(k, min(k + 2, o)):
                 for i in range(oh):
                     for j in range(ow):
@@ -218,8 +220,8 @@ def conv2d_input_grad_direct(grad, weight, grad_x, top, left, dh, dw):
                     g0, g1, g2, g3 = planes[k], planes[k + 1], planes[k + 2], planes[k + 3]
                     for t in range(span):
                         a0, a1, a2, a3 = g0[t], g1[t], g2[t], g3[t]
-                        first[s + t] += (w0 * a0 + w1 * a1) + (w2 * a2 + w3 * a3)
-                        second[s + t] += (v0 * a0 + v1 * a1) + (v2 * a2 + v3 * a3)
+                        first[s + t] = first[s + t] + w0 * a0 + w1 * a1 + w2 * a2 + w3 * a3
+                        second[s + t] = second[s + t] + v0 * a0 + v1 * a1 + v2 * a2 + v3 * a3
         for ch in range(c):   # (the buffer is the image padded: height = top + h + bottom)
             for r in range(h):
                 for col in range(w):
@@ -230,9 +232,9 @@ def conv2d_input_grad_direct(grad, weight, grad_x, top, left, dh, dw):
 def conv2d_weight_grad_direct(x, grad, grad_weight, grad_bias, top, left, dh, dw):
     """grad_weight[k, c, p, q] = sum over (b, i, j) of grad[b, k, i, j] * xp[b, c, i + p*dh,
     j + q*dw] (xp: x padded as in conv2d_direct): its weight gradient, without columns
-    (grad_weight is overwritten); and the bias's, grad_bias[k] = the sum of grad[:, k],
-    added up in float64 (grad_bias's dtype) as the gradient is read anyway. Each image's sum for a tap is a dot product of the
-    gradient's plane (laid out on the padded width, zeros where j >= OW) with the image at
+    (grad_weight is overwritten); and the bias's, grad_bias[k] = the sum of grad[:, k]
+    (summed as the gradient is read anyway: each row in grad's dtype, the rows in float64,
+    grad_bias's dtype). Each image's sum for a tap is a dot product of the gradient's plane (laid out on the padded width, zeros where j >= OW) with the image at
     the tap's offset: two output channels and four taps per pass (eight dot products),
     channels and taps padded to whole blocks (their sums are dropped). The dot products
     may add in any order (fastmath's reassoc: what lets them run 8 at a time) with fused
@@ -253,9 +255,11 @@ def conv2d_weight_grad_direct(x, grad, grad_weight, grad_bias, top, left, dh, dw
         for k in range(o):
             total = grad_bias[k]
             for i in range(oh):
+                row = zero   # (a row's sum in grad's dtype, vectorised; rows added in float64)
                 for j in range(ow):
                     planes[k, i * width + j] = grad[b, k, i, j]
-                    total += grad[b, k, i, j]
+                    row += grad[b, k, i, j]
+                total += row
             grad_bias[k] = total
         for k in range(0, o, 2):
             first, second = planes[k], planes[k + 1]

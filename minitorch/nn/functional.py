@@ -690,32 +690,35 @@ def _check_class_target(input, target, weight, n_classes, ignore_index):
     """torch's checks of class-index targets, in torch's order: batch size, the target's
     shape for the input's rank, a weight that requires grad (nll_loss has no gradient for
     it), the target's dtype, the weight, then every target in range."""
-    if input.ndim > 1 and (target.ndim == 0 or input.shape[0] != target.shape[0]):
-        raise errors.loss_batch_size_mismatch(input.shape[0],
-                                              target.shape[0] if target.ndim else 0)
-    if input.ndim == 4:
-        if target.ndim != 3:
-            raise errors.spatial_target_rank(target.ndim)
-        if target.shape != input.shape[:1] + input.shape[2:]:
-            raise errors.spatial_target_size_mismatch(input.shape, target.shape)
-    elif input.ndim > 2:
-        if target.shape != input.shape[:1] + input.shape[2:]:
-            raise errors.target_size_mismatch(input.shape[:1] + input.shape[2:], target.shape)
-    elif target.ndim > 1:
+    shape, target_shape = input.shape, target.shape
+    rank, target_rank = len(shape), len(target_shape)
+    if rank > 1 and (target_rank == 0 or shape[0] != target_shape[0]):
+        raise errors.loss_batch_size_mismatch(shape[0], target_shape[0] if target_rank else 0)
+    if rank == 4:
+        if target_rank != 3:
+            raise errors.spatial_target_rank(target_rank)
+        if target_shape != shape[:1] + shape[2:]:
+            raise errors.spatial_target_size_mismatch(shape, target_shape)
+    elif rank > 2:
+        if target_shape != shape[:1] + shape[2:]:
+            raise errors.target_size_mismatch(shape[:1] + shape[2:], target_shape)
+    elif target_rank > 1:
         raise errors.multi_target()
-    elif input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
-        raise errors.unbatched_target_size(target.shape[0])
+    elif rank == 1 and target_rank == 1 and target_shape[0] != 1:
+        raise errors.unbatched_target_size(target_shape[0])
     if weight is not None and weight.requires_grad and is_grad_enabled():
         raise errors.nll_loss_weight_requires_grad()
-    if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise errors.class_target_dtype(target.dtype.np)
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise errors.class_target_dtype(target._data.dtype)
     if weight is not None:
         _check_class_weight(weight, n_classes)
         _same_dtype(input, weight)
     targets = target._data
-    bad = (targets != ignore_index) & ((targets < 0) | (targets >= n_classes))
-    if bad.any():
-        raise errors.target_out_of_bounds(targets[bad].flat[0])
+    outside = (targets < 0) | (targets >= n_classes)
+    if outside.any():   # (an ignored target may be anything)
+        bad = outside & (targets != ignore_index)
+        if bad.any():
+            raise errors.target_out_of_bounds(targets[bad].flat[0])
 
 
 def _check_class_weight(weight, n_classes, function=None):
