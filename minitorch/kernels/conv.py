@@ -234,8 +234,9 @@ def conv2d_weight_grad_direct(x, grad, grad_weight, grad_bias, top, left, dh, dw
     j + q*dw] (xp: x padded as in conv2d_direct): its weight gradient, without columns
     (grad_weight is overwritten); and the bias's, grad_bias[k] = the sum of grad[:, k]
     (summed as the gradient is read anyway: each row in grad's dtype, the rows in float64,
-    grad_bias's dtype). Each image's sum for a tap is a dot product of the gradient's plane (laid out on the padded width, zeros where j >= OW) with the image at
-    the tap's offset: two output channels and four taps per pass (eight dot products),
+    grad_bias's dtype). Each image's sum for a tap is a dot product of the gradient's plane
+    (laid out on the padded width, zeros where j >= OW) with the image at the tap's
+    offset: two output channels and four taps per pass (eight dot products),
     channels and taps padded to whole blocks (their sums are dropped). The dot products
     may add in any order (fastmath's reassoc: what lets them run 8 at a time) with fused
     multiply-adds (contract), so float32 sums differ from a sequential sum by rounding."""
