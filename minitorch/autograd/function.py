@@ -38,11 +38,17 @@ class Function(Node):
     @classmethod
     def apply(cls, *args, **options):
         ctx = cls()
-        needs = ctx.needs_input_grad = [
-            isinstance(a, TensorBase) and a._requires_grad for a in args] if _State.enabled else ()
-        arrays = [a._data if isinstance(a, TensorBase) else a for a in args]
-        first = args[0] if isinstance(args[0], TensorBase) else next(
-            a for a in args if isinstance(a, TensorBase))
+        tracking = _State.enabled
+        needs, arrays, first = [], [], None   # (one loop: two comprehensions took twice as long)
+        for a in args:
+            if isinstance(a, TensorBase):
+                arrays.append(a._data)
+                needs.append(tracking and a._requires_grad)
+                first = a if first is None else first
+            else:
+                arrays.append(a)
+                needs.append(False)
+        ctx.needs_input_grad = needs if tracking else ()
         try:
             out = cls.forward(ctx, *arrays, **options)
         except ValueError as e:  # numpy's words for operands that do not broadcast: torch's
