@@ -100,17 +100,18 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if out is not None:
         return write_out(out, "addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha,
                          check=exact_dtype)
-    for mat, name in ((mat1, "mat1"), (mat2, "mat2")):
-        if mat.ndim != 2:
-            raise errors.addmm_not_a_matrix(name, mat.ndim)
+    a, b = mat1._data, mat2._data
+    for array, name in ((a, "mat1"), (b, "mat2")):
+        if array.ndim != 2:
+            raise errors.addmm_not_a_matrix(name, array.ndim)
     if not isinstance(input, TensorBase):
-        input = mat1._wrap(np.asarray(input, dtype=mat1._data.dtype))
-    for first, name in ((mat1, "mat1"), (input, "self")):  # torch's order and words
-        if first._data.dtype != mat2._data.dtype:
-            raise errors.addmm_dtype_mismatch(name, first._data.dtype, mat2._data.dtype)
-    if mat1.shape[1] != mat2.shape[0]:
+        input = mat1._wrap(np.asarray(input, dtype=a.dtype))
+    for first, name in ((a, "mat1"), (input._data, "self")):  # torch's order and words
+        if first.dtype != b.dtype:
+            raise errors.addmm_dtype_mismatch(name, first.dtype, b.dtype)
+    if a.shape[1] != b.shape[0]:
         raise errors.mm_shapes_mismatch(mat1.shape, mat2.shape)
-    out_shape = (mat1.shape[0], mat2.shape[1])
+    out_shape = (a.shape[0], b.shape[1])
     if input._data.shape not in (out_shape, out_shape[1:]):  # (Linear's bias: no check needed)
         expand(input.detach(), out_shape)  # torch's error if it can't broadcast
     return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)

@@ -143,13 +143,14 @@ def linear(input, weight, bias=None):
     AddmmBackward0 node; a contiguous input of other rank with a 1-D bias is viewed as
     rows for that node and the result viewed back; anything else is a matmul plus the
     bias added in place (it may broadcast, and the product keeps its dtype)."""
-    if input.ndim == 0 or weight.ndim == 0:
-        raise errors.linear_of_0d(input.ndim, weight.ndim)
+    rank = input.ndim
+    if rank == 0 or weight.ndim == 0:
+        raise errors.linear_of_0d(rank, weight.ndim)
     if bias is None:
         return matmul(input, weight.t())
-    if input.ndim == 2 or (bias.ndim == 1 and input.is_contiguous()):
-        if input.ndim == 2:
-            return addmm(bias, input, weight.t())
+    if rank == 2:
+        return addmm(bias, input, weight.t())
+    if bias.ndim == 1 and input.is_contiguous():
         rows = input.reshape(-1, input.shape[-1])
         return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
     return matmul(input, weight.t()).add_(bias)
