@@ -730,15 +730,16 @@ def _check_class_weight(weight, n_classes, function=None):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
-    if input.ndim < 1:
-        raise errors.loss_input_of_0d(input.ndim)
-    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    shape = input.shape
+    if not shape:
+        raise errors.loss_input_of_0d(0)
+    n_classes = shape[1] if len(shape) > 1 else shape[0]
     _check_class_target(input, target, weight, n_classes, ignore_index)
     if not input.is_floating_point():
         raise errors.not_implemented_for("nll_loss_out_frame", input.dtype.np)
     # target and weight are options, not operands: torch's node links to the input only
     class_weight = None if weight is None else weight._data
-    if input.ndim <= 2:
+    if len(shape) <= 2:
         return NllLoss.apply(input, target=target._data, weight=class_weight,
                              reduction=reduction, ignore_index=ignore_index)
     if input.ndim == 4:  # images: torch's 2-D kernel, NllLoss2DBackward0
@@ -760,13 +761,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _reduction(size_average, reduce, reduction)
     if label_smoothing > 1.0:  # (torch lets a negative value through: no smoothing)
         raise errors.label_smoothing_out_of_range(label_smoothing)
-    class_dim = 0 if input.ndim == 1 else 1
-    probabilities = target.shape == input.shape
+    shape = input.shape
+    class_dim = 0 if len(shape) == 1 else 1
+    probabilities = target._data.shape == shape
     if probabilities and not target.dtype.is_floating_point:
         raise errors.probability_target_dtype(target.dtype.np)
-    if input.ndim == 0:
+    if not shape:
         raise errors.class_dim_of_0d()
-    n_classes = input.shape[class_dim]
+    n_classes = shape[class_dim]
     if probabilities:
         if ignore_index >= 0:
             raise errors.ignore_index_with_probability_target()

@@ -71,7 +71,7 @@ class NllLoss(Function):
         x = input if batched else input[None]
         t = target if batched else target.reshape(1)  # a 0-d target, or one of size 1
         keep = t != ignore_index
-        safe_t = np.where(keep, t, 0)
+        safe_t = t * keep   # (an ignored target picks class 0, with weight 0)
         w = keep.astype(x.dtype) if weight is None else weight[safe_t] * keep
         rows = classes_last(x).reshape(-1, x.shape[1])    # one row of classes per target
         picked = rows[np.arange(len(rows)), safe_t.reshape(-1)].reshape(safe_t.shape)
