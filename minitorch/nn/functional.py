@@ -159,20 +159,21 @@ def linear(input, weight, bias=None):
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation of (N, C, H, W) (or unbatched (C, H, W)) with weight
     (O, C/groups, kh, kw). padding may be an int, a pair, 'valid' or 'same'."""
-    if input.ndim not in (3, 4):
+    x, w = input._data, weight._data
+    if x.ndim not in (3, 4):
         raise errors.conv2d_input_rank(input.shape)
-    if input.ndim == 3:
+    if x.ndim == 3:
         return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
                       groups).squeeze(0)
-    if bias is not None and bias.dtype != input.dtype:
-        raise errors.conv_bias_dtype(input.dtype.np, bias.dtype.np)
-    if weight.ndim < 3:
+    if bias is not None and bias._data.dtype != x.dtype:
+        raise errors.conv_bias_dtype(x.dtype, bias._data.dtype)
+    if w.ndim < 3:
         raise errors.conv_weight_rank()
     if groups <= 0:
         raise errors.conv_groups_not_positive()
-    dims = weight.ndim - 2  # torch reads the number of spatial dims off the weight
+    dims = w.ndim - 2  # torch reads the number of spatial dims off the weight
     stride, dilation = _conv_arg(stride, "stride", dims), _conv_arg(dilation, "dilation", dims)
-    kernel = weight.shape[2:]
+    kernel = w.shape[2:]
     if isinstance(padding, str):
         padding = _padding_from_string(padding, kernel, stride, dilation)
     else:
@@ -186,17 +187,17 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise errors.conv_dilation_negative()
     if min(dilation) == 0:
         raise errors.conv_dilation_zero()
-    n, c, h, w = input.shape
-    o, cg = weight.shape[:2]
+    _, c, h, width = x.shape
+    o, cg = w.shape[:2]
     if o < groups:
         raise errors.conv_weight_fewer_than_groups(groups, weight.shape)
     if o % groups:
         raise errors.conv_weight_not_divisible_by_groups(groups, weight.shape)
     if c != cg * groups:
         raise errors.conv_channels_mismatch(groups, weight.shape, input.shape, cg * groups, c)
-    if bias is not None and (bias.ndim != 1 or bias.shape[0] != o):
+    if bias is not None and bias._data.shape != (o,):
         raise errors.conv_bias_shape(weight.shape, o, bias.shape)
-    padded_h, padded_w = padding[0] + padding[1] + h, padding[2] + padding[3] + w
+    padded_h, padded_w = padding[0] + padding[1] + h, padding[2] + padding[3] + width
     kernel_h, kernel_w = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]  # dilated
     if padded_h < kernel_h or padded_w < kernel_w:
         raise errors.conv_kernel_larger_than_input((padded_h, padded_w), (kernel_h, kernel_w))
