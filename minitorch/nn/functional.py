@@ -244,11 +244,12 @@ def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, nam
         stride, name, "stride")
     padding = _pool_arg(padding, name, "padding")
     dilation = _pool_arg(dilation, name, "dilation")
-    if name == "max_pool2d" and input.ndim not in (3, 4):
+    shape = input.shape
+    if name == "max_pool2d" and len(shape) not in (3, 4):
         raise errors.max_pool2d_input_rank()
-    channels = input.shape[input._dim(-3)]  # avg_pool2d reads it unchecked: an IndexError
+    channels = shape[input._dim(-3)]  # avg_pool2d reads it unchecked: an IndexError
     out = []
-    for size, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
+    for size, k, s, p, d in zip(shape[-2:], kernel, stride, padding, dilation):
         if s == 0:
             raise errors.pool_stride_zero()
         if p < 0:
@@ -263,12 +264,12 @@ def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, nam
         raise errors.pool_stride_not_positive(sh, sw)
     if dh <= 0 or dw <= 0:
         raise errors.pool_dilation_not_positive(dh, dw)
-    if input.ndim not in (3, 4) or 0 in input.shape[-3:]:  # only the batch may be empty
-        raise errors.pool_input_rank(input.shape)
+    if len(shape) not in (3, 4) or 0 in shape[-3:]:  # only the batch may be empty
+        raise errors.pool_input_rank(shape)
     if ph > kh // 2 or pw > kw // 2:
         raise errors.pool_padding_over_half_kernel(ph, pw, kh, kw)
     if min(out) < 1:
-        raise errors.pool_output_too_small(channels, input.shape[-2:], out)
+        raise errors.pool_output_too_small(channels, shape[-2:], out)
     return kernel, stride, padding, dilation, tuple(out)
 
 
