@@ -95,6 +95,21 @@ def test_large_products_split_by_rows_match_torch(threads, shapes):
     check(lambda lib, a, b: lib.matmul(a, b), a.astype(np.float32), b.astype(np.float32))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_outer_product_is_the_broadcast_product(dtype):
+    """A product whose inner dim is 1 (Linear's weight gradient at batch 1) runs as the
+    broadcast product: no sums, so bit for bit numpy's matmul; and torch's values and
+    gradients through a batch-1 Linear."""
+    rng = np.random.default_rng(2)
+    for a, b in ((rng.standard_normal((40, 1)), rng.standard_normal((1, 12))),
+                 (rng.standard_normal((12, 1)).T.T, rng.standard_normal((40, 1)).T)):
+        a, b = a.astype(dtype), b.astype(dtype)
+        np.testing.assert_array_equal(parallel.matmul(a, b), np.matmul(a, b), strict=True)
+    x, w, bias = (rng.standard_normal(shape).astype(dtype) for shape in ((1, 40), (12, 40), (12,)))
+    check(lambda lib, x, w, bias: (F if lib is minitorch else torch.nn.functional).linear(
+        x, w, bias), x, w, bias)
+
+
 def convolve_in_child(queue):
     x, w1, b1, w2, b2 = (minitorch.tensor(a) for a in lenet_operands(np.float64))
     queue.put(lenet_layers(minitorch, x, w1, b1, w2, b2).numpy())
