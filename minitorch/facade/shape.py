@@ -70,7 +70,7 @@ def flatten(input, start_dim=0, end_dim=-1):
         raise errors.flatten_start_after_end()
     if start == end:
         return input
-    shape = input.shape
+    shape = input._data.shape
     return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
 
 

@@ -40,9 +40,9 @@ class LogSoftmax(Function):
         if not x.size:
             out = x.copy()
         else:
-            top = w.max(dim, keepdims=True)
-            log_total = top + np.log(np.exp(w - top).sum(dim, keepdims=True))
-            out = (w - log_total).astype(x.dtype, copy=False)
+            shifted = w - w.max(dim, keepdims=True)   # (the max subtracted first: stable)
+            out = (shifted - np.log(np.exp(shifted).sum(dim, keepdims=True))).astype(
+                x.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
