@@ -19,15 +19,13 @@ import numpy as np
 from .. import kernels
 from ..autograd.function import Function
 from ..dtypes import widen
+from .elementwise import flat_loop
 
 
 def erf(a):
     """The error function, elementwise (numpy has none; C's erf, as torch's scalar kernel,
     in a Numba loop: kernels/special.py)."""
-    flat = np.ascontiguousarray(a).reshape(-1)
-    out = np.empty_like(flat)
-    kernels.special.erf_into(flat, out)
-    return out.reshape(a.shape)
+    return flat_loop(kernels.special.erf_into, a)
 
 
 # ---- leaky_relu -------------------------------------------------------------------------------
