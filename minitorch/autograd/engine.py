@@ -45,9 +45,7 @@ def run_backward(roots, retain_graph=False, capture=None, retained=True):
         for index, ((input_node, shape, dtype), input_grad) in enumerate(
                 zip(node.inputs, input_grads)):
             if input_node is not None and input_grad is not None:
-                if input_grad.shape != shape or input_grad.dtype != dtype:  # (seldom)
-                    input_grad = fit(input_grad, shape, dtype, node, index)
-                deliver(input_node, input_grad, grads, waiting)
+                deliver(input_node, fit(input_grad, shape, dtype, node, index), grads, waiting)
     for leaf, grad in grads.items():  # only AccumulateGrad nodes are left
         if capture is not None:
             if leaf in capture:
@@ -90,7 +88,7 @@ def fit(grad, shape, dtype, node, index):
         if not is_expandable_to(shape, grad.shape):
             raise errors.invalid_gradient_shape(node.name(), index, grad.shape, shape)
         grad = unbroadcast(grad, shape)
-    if grad.dtype != dtype:
+    if grad.dtype is not dtype and grad.dtype != dtype:
         grad = grad.astype(dtype)
     return grad
 
