@@ -16,11 +16,16 @@ def _swap(x):
     return np.swapaxes(x, -1, -2)
 
 
+def is_column_major(matrix):
+    """Laid out column by column only (a transposed view, as Linear's weight.t() is)."""
+    return matrix.flags.f_contiguous and not matrix.flags.c_contiguous
+
+
 def product_laid_out_as(a, b, column_major):
     """a @ b for the gradient of a matrix operand: computed as (b^T a^T)^T when that operand
-    is column-major (a transposed view, as Linear's weight.t() is), so that the gradient
-    comes out in the operand's own memory order and its leaf's .grad is a plain copy, not
-    a transposing one (torch's mm_mat1_backward and mm_mat2_backward do the same)."""
+    is column-major, so that the gradient comes out in the operand's own memory order and
+    its leaf's .grad is a plain copy, not a transposing one (torch's mm_mat1_backward and
+    mm_mat2_backward do the same)."""
     return matmul(b.T, a.T).T if column_major else matmul(a, b)
 
 
@@ -94,8 +99,8 @@ class Addmm(Function):
         _, need_1, need_2 = ctx.needs_input_grad or (False, False, False)
         ctx.save_for_backward(mat1 if need_2 else None, mat2 if need_1 else None)
         ctx.beta, ctx.alpha = beta, alpha
-        ctx.column_major = [m.flags.f_contiguous and not m.flags.c_contiguous
-                            for m in (mat1, mat2)]
+        # (the layout of each operand whose gradient will be asked for)
+        ctx.column_major = need_1 and is_column_major(mat1), need_2 and is_column_major(mat2)
         out = matmul(mat1, mat2)
         if alpha != 1:
             out *= alpha
