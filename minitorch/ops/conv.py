@@ -119,9 +119,9 @@ class Conv2d(Function):
         ctx.geometry = (x.shape, weight.shape, (oh, ow), geometry, groups)
         if ctx.direct:   # (the loop adds the bias to each finished sum)
             out = np.empty((n, o, oh, ow), dtype=work)
-            shift = np.zeros(o, dtype=work) if bias is None else np.asarray(bias, dtype=work)
+            bias_or_zeros = np.zeros(o, work) if bias is None else np.asarray(bias, dtype=work)
             over_batch(n, o * oh * ow * c * kh * kw, lambda part: kernels.conv.conv2d_direct(
-                xw[part], wc, shift, out[part], top, left, *dilation))
+                xw[part], wc, bias_or_zeros, out[part], top, left, *dilation))
             ctx.save_for_backward(xw if need_w else None, weight if need_x else None)
         else:
             # (on BLAS's own threads, not split: two threads would hold two slices of
@@ -179,8 +179,9 @@ class Conv2d(Function):
             weight = np.asarray(weight, dtype=grad.dtype)
             grad_x = np.empty(x_shape, dtype=grad.dtype)
             oh, ow = grad.shape[2:]
-            if (top, left, oh + dh * (kh - 1), ow + dw * (kw - 1)) == (0, 0, *x_shape[2:]):
-                # no padding: scatter each output's gradient onto its window's pixels
+            if (oh + dh * (kh - 1), ow + dw * (kw - 1)) == x_shape[2:]:
+                # no padding (stride 1: the windows span the input exactly): scatter each
+                # output's gradient onto its window's pixels
                 over_batch(n, work, lambda part: kernels.conv.conv2d_input_grad_direct(
                     grad[part], weight, grad_x[part], top, left, dh, dw))
             else:   # the full convolution with the kernel turned 180 degrees
