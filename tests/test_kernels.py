@@ -133,7 +133,8 @@ def test_conv2d_weight_grad_direct_kernel_sums_what_the_columns_sum(case, out_ch
                                       *dilation)
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(grad_weight, expected, rtol=tol, atol=tol)
-    np.testing.assert_allclose(grad_bias, grad.astype(np.float64).sum((0, 2, 3)), rtol=tol, atol=tol)
+    np.testing.assert_allclose(grad_bias, grad.astype(np.float64).sum((0, 2, 3)),
+                               rtol=tol, atol=tol)
 
 
 @settings(max_examples=40, deadline=None)
@@ -161,7 +162,8 @@ def test_conv2d_input_grad_direct_kernel_adds_what_col2im_adds(case, out_channel
 
 @pytest.mark.parametrize("options, input_grad", [
     (dict(), "input grad"), (dict(dilation=(1, 2)), "input grad"), (dict(padding=1), "forward"),
-    (dict(padding=(2, 1), dilation=(2, 1)), "forward"), (dict(padding="same", dilation=2), "forward")])
+    (dict(padding=(2, 1), dilation=(2, 1)), "forward"),
+    (dict(padding="same", dilation=2), "forward")])
 def test_conv2d_direct_matches_torch(monkeypatch, options, input_grad):
     """Few channels, stride 1: the direct loops compute the values, the weight's gradient
     and the input's (scattered without padding, else the full convolution with the kernel

@@ -4,14 +4,15 @@ window's gradient added back onto the pixels it was cut from. Padding is read as
 where a window hangs over the image's edge, so no padded copy of the image is made.
 ops/conv.py holds the plain numpy versions these are tested against (tests/test_kernels.py).
 
-conv2d_direct and conv2d_weight_grad_direct: a stride-1 convolution and its weight's
-gradient without columns, for few channels (ops/conv.py says when), tested against the
-columns' sums. Both see each image plane as one flat row of its padded width W: output
-(i, j) sits at t = i*W + j, and kernel tap (c, p, q) reads the input at t + its offset
-c*H*W + p*dh*W + q*dw. So each tap is one long loop over t that the CPU runs 8 floats at a
-time (blocks of taps and output channels share the loop, so each value read serves
-several products); the positions t whose j >= OW fall in no output (they read the next row's first
-pixels) and are dropped, about (W - OW)/W of the work.
+conv2d_direct, conv2d_weight_grad_direct and conv2d_input_grad_direct: a stride-1
+convolution and its weight's and input's gradients without columns, for few channels
+(ops/conv.py says when), tested against the columns' sums. All three see each image plane
+as one flat row of its padded width W: output (i, j) sits at t = i*W + j, and kernel tap
+(c, p, q) reads the input at t + its offset c*H*W + p*dh*W + q*dw. So each tap is one long
+loop over t that the CPU runs 8 floats at a time (blocks of taps and channels share the
+loop, so each value read serves several products); the positions t whose j >= OW fall in
+no output (they read the next row's first pixels) and are dropped, about (W - OW)/W of
+the work.
 """
 import numpy as np
 from numba import njit
