@@ -1,5 +1,5 @@
 """Numba kernels for loops numpy cannot express well (pooling, convolution helpers, erf),
-or only as several passes through memory (the ReLU's gradient, SGD's step).
+or only as several passes through memory (the ReLU and its gradient, SGD's step).
 
 Loaded on first use. Each kernel module imports Numba (about 0.15 s) and loads its compiled
 loops from Numba's cache, so `import minitorch` imports none of them: ops/ writes
